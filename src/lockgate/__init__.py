@@ -1,0 +1,55 @@
+"""lockgate: safe schema migrations for live PostgreSQL and embedded SQLite.
+
+>>> import lockgate
+>>> settings = lockgate.load_settings("examples/quickstart")   # doctest: +SKIP
+>>> lockgate.up(settings).steps                                  # doctest: +SKIP
+
+Everything the CLI does is a function here; none of them prints.
+Heavy modules (psycopg, pglast, rich) load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "Project",
+    "Settings",
+    "load_settings",
+    "init",
+    "new",
+    "status",
+    "up",
+    "down",
+    "verify",
+    "repair",
+    "baseline",
+    "history",
+    "LockgateError",
+    "State",
+]
+
+_LAZY = {
+    "Project": "api", "init": "api", "new": "api", "status": "api", "up": "api", "down": "api",
+    "verify": "api", "repair": "api", "baseline": "api", "history": "api",
+    "Settings": "config", "load_settings": "config",
+    "LockgateError": "errors", "State": "model",
+}
+
+if TYPE_CHECKING:
+    from .api import Project, baseline, down, history, init, new, repair, status, up, verify
+    from .config import Settings, load_settings
+    from .errors import LockgateError
+    from .model import State
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lockgate' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)

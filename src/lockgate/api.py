@@ -1,0 +1,365 @@
+"""One function per command. Each takes :class:`~lockgate.config.Settings`, returns
+values, raises :class:`~lockgate.errors.LockgateError`, and never prints.
+
+>>> import lockgate
+>>> s = lockgate.load_settings("examples/quickstart")      # doctest: +SKIP
+>>> report = lockgate.up(s)                                   # doctest: +SKIP
+>>> [m.state.value for m in lockgate.status(s)]               # doctest: +SKIP
+['applied', 'applied']
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+from .config import Settings, load_settings
+from .discovery import discover
+from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, ForeignLedgerError, LedgerError,
+                     LintFailed, LockgateError, MigrationFileError, MissingDownError, MissingMigrationFile,
+                     OutOfOrderError)
+from .events import EventCallback
+from .model import (Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State, StepResult,
+                    VerifyProblem)
+from .planner import resolve_target, statuses, version_of
+from .runner import Runner, prepare
+from .session import Session, open_session
+
+RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
+
+
+# -- read-only ---------------------------------------------------------------
+def status(settings: Settings) -> list[MigrationStatus]:
+    """Every migration with its state: applied, pending, dirty, checksum_mismatch, missing."""
+    migrations = discover(settings.migrations_dir)
+    with open_session(settings, on_event=None, lock=False, log=False) as s:
+        rows = s.adapter.read_ledger()
+    return statuses(migrations, rows, settings.component)
+
+
+def history(settings: Settings, *, limit: int | None = None, version: str | None = None) -> list[HistoryEntry]:
+    """The append-only record of every run of every migration, oldest first."""
+    from .ledger import read_history
+
+    with open_session(settings, on_event=None, lock=False, log=False) as s:
+        return read_history(s.adapter, limit=limit, version=version)
+
+
+def verify(settings: Settings) -> list[VerifyProblem]:
+    """Files and ledger agree: naming, content, checksums, missing files, dirty rows. [] means all good."""
+    problems: list[VerifyProblem] = []
+    try:
+        migrations = discover(settings.migrations_dir)
+    except MigrationFileError as exc:
+        return [VerifyProblem(",".join(p.name for p in exc.paths) or "-", "naming", exc.message)]
+    with open_session(settings, on_event=None, lock=False, log=False) as s:
+        rows = s.adapter.read_ledger()
+        for m in migrations:
+            for down in (False, True):
+                if down and m.down is None:
+                    continue
+                try:
+                    prepare(s.adapter, m, down=down)
+                except LockgateError as exc:
+                    problems.append(VerifyProblem(m.ident, "content", exc.message))
+    states = statuses(migrations, rows, settings.component)
+    newest = max((st.version for st in states if st.state is State.APPLIED), default=None)
+    for st in states:
+        if st.state is State.CHECKSUM_MISMATCH:
+            problems.append(VerifyProblem(st.ident, "checksum_mismatch", ChecksumMismatch(
+                st.ident, st.recorded_checksum or "", st.checksum).message))
+        elif st.state is State.MISSING:
+            problems.append(VerifyProblem(st.ident, "missing", MissingMigrationFile([st.ident]).message))
+        elif st.state is State.DIRTY:
+            problems.append(VerifyProblem(st.ident, "dirty", f"Migration {st.ident} is dirty (a run did not finish)."))
+        elif st.state is State.PENDING and newest is not None and st.version < newest and not settings.allow_out_of_order:
+            problems.append(VerifyProblem(st.ident, "out_of_order",
+                                          f"Migration {st.ident} is pending but older than the newest applied one."))
+    return problems
+
+
+# -- changes -------------------------------------------------------------------
+def _check_applied(migrations: Sequence[Migration], rows: Sequence[LedgerRow], *, ignore_missing: bool) -> None:
+    files = {m.ident: m for m in migrations}
+    for r in rows:
+        m = files.get(r.version)
+        if m is not None and not r.dirty and r.checksum != m.checksum:
+            raise ChecksumMismatch(r.version, r.checksum, m.checksum)
+    missing = [r.version for r in rows if r.version not in files and not r.dirty]
+    if missing and not ignore_missing:
+        raise MissingMigrationFile(missing)
+
+
+def _recover_dirty(s: Session, runner: Runner, migrations: Sequence[Migration], rows: list[LedgerRow], *,
+                   auto_recover: bool, dry_run: bool) -> tuple[list[str], list[StepResult]]:
+    dirty = sorted((r for r in rows if r.dirty), key=lambda r: version_of(r.version), reverse=True)
+    if not dirty:
+        return [], []
+    idents = [r.version for r in dirty]
+    s.emit("dirty_found", "Found migrations in dirty state", level="warn", versions=idents)
+    if not auto_recover:
+        raise DirtyMigrationError(idents)
+    files = {m.ident: m for m in migrations}
+    plans = []
+    for r in dirty:
+        m = files.get(r.version)
+        if m is None or m.down is None:
+            s.emit("recover_failed", "No down migration found for dirty migration", level="error", version=r.version)
+            raise MissingDownError(r.version, dirty=True)
+        plans.append((m, prepare(s.adapter, m, down=True)))
+    if dry_run:
+        return idents, []
+    steps = [runner.revert(m, stmts, direction=Direction.RECOVER, already_dirty=True) for m, stmts in plans]
+    return idents, steps
+
+
+def _lint_pending(s: Session, pending: Sequence[Migration]) -> str | None:
+    """Run the safety linter over the pending migrations; raise LintFailed on errors."""
+    try:
+        from .lint import LintOptions, lint_migrations
+    except ImportError:  # the linter package is optional at this layer
+        return None
+    options = LintOptions.from_config(dict(s.settings.lint))
+    live = s.adapter if s.adapter.name == "postgresql" else None
+    report = lint_migrations(pending, options, live=live, cumulative=True)  # type: ignore[arg-type]
+    failing = report.failing(options.fail_on) if hasattr(report, "failing") else []
+    for f in report.findings if hasattr(report, "findings") else []:
+        s.emit("lint_finding", getattr(f, "message", ""), level="warn", rule=getattr(f, "rule", ""),
+               file=str(getattr(f, "file", "")), line=getattr(f, "line", 0))
+    if failing:
+        first = failing[0]
+        raise LintFailed(len(failing), f"{Path(str(first.file)).name}:{first.line} {first.rule}")
+    return None
+
+
+def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto_recover: bool | None = None,
+       allow_out_of_order: bool | None = None, ignore_missing: bool = False, skip_lint: bool = False,
+       lock_wait: float | None = None, on_event: EventCallback | None = None) -> RunReport:
+    """Apply pending migrations in order, each in its own transaction with its ledger row.
+
+    Before any change: takes the lock, checks every applied checksum, handles dirty
+    rows (auto-recovery runs their down files), refuses out-of-order pending files,
+    checks every pending file, and lints them.
+    """
+    migrations = discover(settings.migrations_dir)
+    recover = settings.auto_recover if auto_recover is None else auto_recover
+    out_of_order_ok = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
+    with open_session(settings, on_event=on_event, lock=not dry_run, lock_wait=lock_wait) as s:
+        rows = s.adapter.read_ledger()
+        if rows is None and not dry_run:
+            s.adapter.ensure_ledger()
+        rows = rows or []
+        runner = Runner(s.adapter, s.ledger, s.emit)
+        _check_applied(migrations, rows, ignore_missing=ignore_missing)
+        recovered, steps = _recover_dirty(s, runner, migrations, rows, auto_recover=recover, dry_run=dry_run)
+        applied = {r.version for r in rows if r.version not in recovered}
+        pending = [m for m in migrations if m.ident not in applied]
+        if to is not None:
+            limit = resolve_target(to, migrations, rows)
+            pending = [m for m in pending if m.version <= limit]
+        newest = max((version_of(v) for v in applied), default=None)
+        late = [m.ident for m in pending if newest is not None and m.version < newest]
+        if late and not out_of_order_ok:
+            newest_ident = max(applied, key=version_of)
+            raise OutOfOrderError(late, newest_ident)
+        plans = [(m, prepare(s.adapter, m)) for m in pending]
+        note = None
+        if plans and settings.lint_on_up and not skip_lint:
+            _lint_pending(s, [m for m, _ in plans])
+        elif plans and skip_lint:
+            note = "lint skipped (--skip-lint)"
+            s.emit("lint_skipped", "Safety lint skipped by --skip-lint", level="warn")
+        if dry_run:
+            for m, stmts in plans:
+                s.emit("migration_planned", "Would apply migration", version=m.ident, type="up",
+                       checksum=m.checksum, statements=len(stmts))
+            return RunReport(settings.component, s.ctx.run_id, (), True, tuple(recovered),
+                             tuple(m.ident for m, _ in plans))
+        if not plans:
+            s.emit("nothing_to_do", "No pending migrations", level="info")
+        for m, stmts in plans:
+            steps.append(runner.apply(m, stmts, note=note))
+        return RunReport(settings.component, s.ctx.run_id, tuple(steps), False, tuple(recovered))
+
+
+def down(settings: Settings, *, steps: int | None = None, to: str | None = None, dry_run: bool = False,
+         lock_wait: float | None = None, on_event: EventCallback | None = None) -> RunReport:
+    """Roll back applied migrations, newest first: ``steps`` of them (default 1), or all above ``to``."""
+    if steps is not None and to is not None:
+        raise ConfigError("Give either --steps or --to, not both.")
+    if steps is not None and steps < 1:
+        raise ConfigError(f"--steps must be 1 or more, not {steps}.")
+    migrations = discover(settings.migrations_dir)
+    files = {m.ident: m for m in migrations}
+    with open_session(settings, on_event=on_event, lock=not dry_run, lock_wait=lock_wait) as s:
+        rows = s.adapter.read_ledger() or []
+        ordered = sorted(rows, key=lambda r: (version_of(r.version), r.version), reverse=True)
+        if to is not None:
+            limit = resolve_target(to, migrations, rows)
+            chosen = [r for r in ordered if version_of(r.version) > limit]
+        else:
+            chosen = ordered[: steps or 1]
+        plans = []
+        for r in chosen:
+            m = files.get(r.version)
+            if m is None:
+                raise MissingMigrationFile([r.version])
+            if m.down is None:
+                raise MissingDownError(r.version)
+            plans.append((m, r, prepare(s.adapter, m, down=True)))
+        if dry_run:
+            for m, _, stmts in plans:
+                s.emit("migration_planned", "Would roll back migration", version=m.ident, type="down",
+                       statements=len(stmts))
+            return RunReport(settings.component, s.ctx.run_id, (), True, (), tuple(m.ident for m, _, _ in plans))
+        if not plans:
+            s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
+        runner = Runner(s.adapter, s.ledger, s.emit)
+        done = [runner.revert(m, stmts, already_dirty=r.dirty) for m, r, stmts in plans]
+        return RunReport(settings.component, s.ctx.run_id, tuple(done))
+
+
+def repair(settings: Settings, version: str, action: RepairAction, *,
+           on_event: EventCallback | None = None) -> RunReport:
+    """The runbook's manual recovery paths, each recorded in history:
+
+    * ``clear-dirty``: keep the row as applied, clear its dirty flag;
+    * ``delete``: forget the row (the migration counts as pending again);
+    * ``accept-checksum``: record the file's current checksum.
+    """
+    if action not in ("clear-dirty", "delete", "accept-checksum"):
+        raise ConfigError(f"Unknown repair action {action!r}.",
+                          hint="Use --clear-dirty, --delete or --accept-checksum.")
+    migrations = discover(settings.migrations_dir) if settings.migrations_dir.is_dir() else []
+    with open_session(settings, on_event=on_event, lock=True) as s:
+        rows = s.adapter.read_ledger() or []
+        target = resolve_target(version, migrations, rows)
+        row = next((r for r in rows if version_of(r.version) == target), None)
+        if row is None:
+            raise LedgerError(f"Migration {version} has no ledger row; nothing to repair.", ident=version,
+                              hint="Run lockgate status to see what is applied.")
+        m = next((m for m in migrations if m.ident == row.version), None)
+        started = datetime.now(timezone.utc)
+        s.adapter.begin()
+        try:
+            if action == "clear-dirty":
+                if not row.dirty:
+                    raise LedgerError(f"Migration {row.version} is not dirty; nothing to clear.", ident=row.version)
+                s.ledger.set_dirty(row.version, False)
+                checksum = row.checksum
+            elif action == "delete":
+                s.ledger.delete(row.version)
+                checksum = row.checksum
+            else:
+                if m is None:
+                    raise MissingMigrationFile([row.version])
+                s.ledger.set_checksum(row.version, m.checksum)
+                checksum = m.checksum
+            ms = s.ledger.record(row.version, Direction.REPAIR, checksum=checksum, started=started,
+                                 outcome="repaired", note=action)
+            s.adapter.commit()
+        except BaseException:
+            s.adapter.rollback()
+            raise
+        s.emit("migration_repaired", f"Migration repaired ({action})", version=row.version, type="repair",
+               checksum=checksum, action=action)
+        return RunReport(settings.component, s.ctx.run_id,
+                         (StepResult(row.version, Direction.REPAIR, ms, "repaired", checksum),))
+
+
+def baseline(settings: Settings, version: str | None = None, *, on_event: EventCallback | None = None) -> RunReport:
+    """Adopt an existing database: record every migration up to ``version`` as applied
+    without running it. A golang-migrate or dbmate ledger is renamed aside
+    (``schema_migrations_golang_migrate``) and its version is the default."""
+    migrations = discover(settings.migrations_dir)
+    with open_session(settings, on_event=on_event, lock=True) as s:
+        foreign = s.adapter.foreign_ledger()
+        if version is None:
+            if foreign is None or foreign.version is None:
+                raise ConfigError("Baseline needs a VERSION.", hint="Run lockgate baseline 0010 (the newest migration already in the database).")
+            version = foreign.version
+        rows: list[LedgerRow] = [] if foreign is not None else (s.adapter.read_ledger() or [])
+        limit = resolve_target(version, migrations, rows)
+        chosen = [m for m in migrations if m.version <= limit and m.ident not in {r.version for r in rows}]
+        if not chosen:
+            raise LedgerError(f"Baseline {version}: no unrecorded migration at or below it.", ident=version,
+                              hint="Check the version with lockgate status.")
+        started = datetime.now(timezone.utc)
+        s.adapter.begin()
+        try:
+            renamed = s.adapter.adopt_foreign_ledger(foreign.tool) if foreign is not None else None
+            s.adapter.ensure_ledger()
+            for m in chosen:
+                s.ledger.insert(m.ident, m.checksum, dirty=False)
+                s.ledger.record(m.ident, Direction.BASELINE, checksum=m.checksum, started=started,
+                                outcome="baselined",
+                                note=f"adopted from {foreign.tool}; old table kept as {renamed}" if foreign else None)
+            s.adapter.commit()
+        except BaseException:
+            s.adapter.rollback()
+            raise
+        s.emit("baseline", "Database adopted", version=chosen[-1].ident, count=len(chosen),
+               from_tool=foreign.tool if foreign else None)
+        return RunReport(settings.component, s.ctx.run_id, tuple(
+            StepResult(m.ident, Direction.BASELINE, 0.0, "baselined", m.checksum) for m in chosen))
+
+
+# -- files ------------------------------------------------------------------------
+def new(settings: Settings, name: str, *, timestamp: bool | None = None) -> tuple[Path, Path]:
+    """Write the next version's up and down files with a header comment."""
+    from .scaffold import write_new
+
+    return write_new(settings.migrations_dir, name, timestamp=timestamp)
+
+
+def init(directory: str | os.PathLike[str] = ".", *, database_url: str | None = None) -> list[Path]:
+    """Create lockgate.toml, migrations/ with an example, and ignore logs/."""
+    from .scaffold import write_init
+
+    return write_init(Path(directory), database_url=database_url)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The API bound to one component's settings.
+
+    >>> p = Project.load("examples/quickstart")   # doctest: +SKIP
+    >>> p.up(); p.status()                         # doctest: +SKIP
+    """
+
+    settings: Settings
+
+    @classmethod
+    def load(cls, project_dir: str | os.PathLike[str] = ".", **kwargs: Any) -> "Project":
+        return cls(load_settings(project_dir, **kwargs))
+
+    def status(self) -> list[MigrationStatus]:
+        return status(self.settings)
+
+    def up(self, **kwargs: Any) -> RunReport:
+        return up(self.settings, **kwargs)
+
+    def down(self, **kwargs: Any) -> RunReport:
+        return down(self.settings, **kwargs)
+
+    def verify(self) -> list[VerifyProblem]:
+        return verify(self.settings)
+
+    def repair(self, version: str, action: RepairAction) -> RunReport:
+        return repair(self.settings, version, action)
+
+    def baseline(self, version: str | None = None) -> RunReport:
+        return baseline(self.settings, version)
+
+    def history(self, **kwargs: Any) -> list[HistoryEntry]:
+        return history(self.settings, **kwargs)
+
+    def new(self, name: str, **kwargs: Any) -> tuple[Path, Path]:
+        return new(self.settings, name, **kwargs)
+
+
+__all__ = ["Project", "RepairAction", "baseline", "down", "history", "init", "new", "repair", "status", "up",
+           "verify", "ForeignLedgerError"]

@@ -1,0 +1,1 @@
+"""The command line: flags -> Settings -> API -> rendering. The only place that prints."""

@@ -1,0 +1,387 @@
+"""`lockgate` commands: each parses flags, calls the API function of the same name,
+and renders. Exit codes: 0 ok or nothing to do, 1 failure, 2 usage or configuration."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, NoReturn, Sequence, TypeVar
+
+import click
+
+from .. import __version__
+from ..errors import ConfigError, LockgateError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliState:
+    """Global flags, turned into Settings on demand (so --help never reads config)."""
+
+    database_url: str | None = None
+    config: str | None = None
+    env_file: str | None = None
+    component: str | None = None
+    migrations_dir: str | None = None
+    log_file: str | None = None
+    ledger_table: str | None = None
+    lock_wait: float | None = None
+    json: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    debug: bool = False
+    _renderer: Any = field(default=None, repr=False)
+
+    @property
+    def render(self) -> Any:
+        if self._renderer is None:
+            from .render import Renderer
+
+            self._renderer = Renderer(json_mode=self.json, quiet=self.quiet, verbose=self.verbose)
+        return self._renderer
+
+    def _project(self) -> Any:
+        from ..config import load_config
+
+        flags = {"database_url": self.database_url, "migrations_dir": self.migrations_dir,
+                 "log_file": self.log_file, "ledger_table": self.ledger_table, "lock_wait": self.lock_wait}
+        project_dir = Path(self.config).resolve().parent if self.config else Path.cwd()
+        return load_config(project_dir, config_file=self.config, env_file=self.env_file, **flags)
+
+    def settings(self, component: str | None = None) -> Any:
+        return self._project().settings(component if component is not None else self._env_component())
+
+    def _env_component(self) -> str | None:
+        return self.component or os.environ.get("LOCKGATE_COMPONENT") or None
+
+    def all_settings(self) -> list[Any]:
+        """One Settings per component for --component all, else the chosen one."""
+        project = self._project()
+        name = self._env_component()
+        if name == "all":
+            return [project.settings(n) for n in project.component_names]
+        return [project.settings(name)]
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+def _fail(state: CliState | None, exc: BaseException) -> NoReturn:
+    debug = bool(state and state.debug) or os.environ.get("LOCKGATE_DEBUG") == "1"
+    from ..redact import redact_text
+
+    if isinstance(exc, LockgateError):
+        message, code = str(exc), exc.exit_code
+    elif isinstance(exc, KeyboardInterrupt):
+        message, code = "Interrupted; the running migration was rolled back (or left dirty if it was no-transaction).", 130
+    else:
+        message = redact_text(f"internal error: {type(exc).__name__}: {exc}. Re-run with --debug for the traceback "
+                              "and report it.")
+        code = 1
+    if debug:
+        import traceback
+
+        click.echo(redact_text("".join(traceback.format_exception(exc))), err=True)
+    if state is not None and state.json and isinstance(exc, LockgateError):
+        state.render.emit_json(exc.to_dict())
+    if state is not None:
+        state.render.stop_progress()
+        state.render.error(message)
+    else:
+        click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handled(fn: F) -> F:
+    """Turn LockgateError (and surprises) into one line and the right exit code."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        state = click.get_current_context().find_object(CliState)
+        try:
+            return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except (LockgateError, KeyboardInterrupt, Exception) as exc:
+            _fail(state, exc)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--database-url", envvar=None, metavar="URL",
+              help="postgresql://user@host/db or sqlite:///file.db (default: lockgate.toml, DATABASE_URL, "
+                   "then sqlite:///lockgate.db).")
+@click.option("--config", "config", metavar="FILE", help="lockgate.toml or pyproject.toml to read.")
+@click.option("--env-file", metavar="FILE", help="dotenv file read before the environment (e.g. migrate.env).")
+@click.option("--component", metavar="NAME", help="Which configured database; 'all' for status, up, verify.")
+@click.option("--migrations-dir", metavar="DIR", help="Folder of {version}_{name}.up.sql / .down.sql files.")
+@click.option("--log-file", metavar="FILE", help="JSON Lines log (default logs/migrations.jsonl; 'off' for none).")
+@click.option("--ledger-table", metavar="NAME", help="Ledger table, optionally schema.name (default schema_migrations).")
+@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock (60).")
+@click.option("--json", "json_", is_flag=True, help="Machine-readable output on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Every event.")
+@click.option("--debug", is_flag=True, help="Show tracebacks (secrets still redacted).")
+@click.version_option(__version__, prog_name="lockgate")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, config: str | None, env_file: str | None,
+        component: str | None, migrations_dir: str | None, log_file: str | None, ledger_table: str | None,
+        lock_wait: float | None, json_: bool, quiet: bool, verbose: bool, debug: bool) -> None:
+    """Safe schema migrations for live PostgreSQL and embedded SQLite.
+
+    \b
+    Examples:
+      lockgate init                         # lockgate.toml + migrations/ + an example
+      lockgate new add_products             # next version's .up.sql and .down.sql
+      lockgate up                           # apply pending migrations
+      lockgate status --json                # every migration and its state
+      lockgate down --steps 1               # roll back the newest
+      lockgate --database-url postgresql://app@db/shop up --dry-run
+    """
+    ctx.obj = CliState(database_url, config, env_file, component, migrations_dir, log_file, ledger_table,
+                       lock_wait, json_, quiet, verbose, debug)
+
+
+def _json_flag(fn: F) -> F:
+    """Accept --json after the command too: `lockgate status --json`."""
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.ensure_object(CliState).json = True
+
+    return click.option("--json", "json_local", is_flag=True, expose_value=False, callback=callback,
+                        help="Machine-readable output on stdout.")(fn)
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@pass_state
+@handled
+def init(state: CliState, directory: str) -> None:
+    """Create lockgate.toml, migrations/ with an example migration, and ignore logs/.
+
+    \b
+    Example:  lockgate init && lockgate up && lockgate status
+    """
+    from .. import api
+
+    created = api.init(directory, database_url=state.database_url)
+    for path in created:
+        state.render.out(f"created {path}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--timestamp/--sequential", default=None,
+              help="Version as UTC timestamp or next number (default: follow the folder's existing style).")
+@pass_state
+@handled
+def new(state: CliState, name: str, timestamp: bool | None) -> None:
+    """Write the next version's NAME.up.sql and NAME.down.sql.
+
+    \b
+    Example:  lockgate new add_products   ->  migrations/0002_add_products.up.sql (+ .down.sql)
+    """
+    from .. import api
+
+    up, down = api.new(state.settings(), name, timestamp=timestamp)
+    if state.json:
+        state.render.emit_json({"up": str(up), "down": str(down)})
+    else:
+        state.render.out(f"created {up}\ncreated {down}")
+
+
+@cli.command()
+@_json_flag
+@pass_state
+@handled
+def status(state: CliState) -> None:
+    """Every migration and its state: applied, pending, dirty, checksum_mismatch, missing.
+
+    \b
+    Example:  lockgate status --json | jq '.[] | select(.state != "applied")'
+    """
+    from .. import api
+
+    every = state.all_settings()
+    rows = [row for s in every for row in api.status(s)]
+    state.render.statuses(rows, show_component=len(every) > 1)
+
+
+@cli.command()
+@click.option("--to", "to", metavar="VERSION", help="Stop after this version (0010 or 0010_add_products).")
+@click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
+@click.option("--no-auto-recover", is_flag=True, help="Stop on dirty migrations instead of running their down file.")
+@click.option("--allow-out-of-order", is_flag=True, help="Apply pending migrations older than the newest applied one.")
+@click.option("--ignore-missing", is_flag=True, help="Go on when applied migrations have no file any more.")
+@click.option("--skip-lint", is_flag=True, help="Apply even if the safety linter finds errors (recorded in history).")
+@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@_json_flag
+@pass_state
+@handled
+def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, allow_out_of_order: bool,
+       ignore_missing: bool, skip_lint: bool, lock_wait: float | None) -> None:
+    """Apply pending migrations, each in one transaction with its ledger row.
+
+    \b
+    Examples:
+      lockgate up
+      lockgate up --to 0010 --dry-run
+      lockgate --component all up
+    """
+    from .. import api
+
+    reports = []
+    for s in state.all_settings():
+        reports.append(api.up(s, to=to, dry_run=dry_run, auto_recover=False if no_auto_recover else None,
+                              allow_out_of_order=True if allow_out_of_order else None,
+                              ignore_missing=ignore_missing, skip_lint=skip_lint,
+                              lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
+                              on_event=state.render.on_event))
+    state.render.report(reports, "apply")
+
+
+@cli.command()
+@click.option("--steps", type=int, metavar="N", help="How many to roll back (default 1).")
+@click.option("--to", "to", metavar="VERSION", help="Roll back everything after this version (0 for all).")
+@click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
+@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@_json_flag
+@pass_state
+@handled
+def down(state: CliState, steps: int | None, to: str | None, dry_run: bool, lock_wait: float | None) -> None:
+    """Roll back applied migrations, newest first, with their .down.sql files.
+
+    \b
+    Examples:
+      lockgate down                 # the newest one
+      lockgate down --steps 3
+      lockgate down --to 0010       # everything after 0010
+    """
+    from .. import api
+
+    report = api.down(state.settings(), steps=steps, to=to, dry_run=dry_run,
+                      lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
+                      on_event=state.render.on_event)
+    state.render.report([report], "roll back")
+
+
+@cli.command()
+@_json_flag
+@pass_state
+@handled
+def verify(state: CliState) -> None:
+    """Check that files and ledger agree; exit 1 on any problem. For CI.
+
+    \b
+    Example:  lockgate --database-url "$DATABASE_URL" verify
+    """
+    from .. import api
+
+    bad = False
+    for s in state.all_settings():
+        problems = api.verify(s)
+        state.render.problems(problems, s.component)
+        bad = bad or bool(problems)
+    if bad:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("version")
+@click.option("--clear-dirty", "action", flag_value="clear-dirty", help="Keep it as applied; clear the dirty flag.")
+@click.option("--delete", "action", flag_value="delete", help="Forget its ledger row (it becomes pending).")
+@click.option("--accept-checksum", "action", flag_value="accept-checksum",
+              help="Record the file's current checksum.")
+@_json_flag
+@pass_state
+@handled
+def repair(state: CliState, version: str, action: str | None) -> None:
+    """Manual recovery of one ledger row, recorded in history.
+
+    \b
+    Examples:
+      lockgate repair 0010_add_products --clear-dirty
+      lockgate repair 0010 --accept-checksum
+    """
+    from .. import api
+
+    if action is None:
+        raise ConfigError("repair needs one of --clear-dirty, --delete, --accept-checksum.",
+                          hint="Example: lockgate repair 0010_add_products --clear-dirty")
+    report = api.repair(state.settings(), version, action, on_event=state.render.on_event)  # type: ignore[arg-type]
+    state.render.simple(report, f"Repaired {report.steps[0].ident} ({action}).")
+
+
+@cli.command()
+@click.argument("version", required=False)
+@_json_flag
+@pass_state
+@handled
+def baseline(state: CliState, version: str | None) -> None:
+    """Adopt an existing database: record migrations up to VERSION as applied, without running them.
+
+    \b
+    A golang-migrate or dbmate schema_migrations table is kept aside under a new
+    name, and its version is the default VERSION.
+    Example:  lockgate baseline 0010
+    """
+    from .. import api
+
+    report = api.baseline(state.settings(), version, on_event=state.render.on_event)
+    state.render.simple(report, f"Baselined {len(report.steps)} migration(s) up to {report.steps[-1].ident}.")
+
+
+@cli.command()
+@click.option("--limit", type=int, metavar="N", help="Only the newest N entries.")
+@click.option("--version", "version", metavar="VERSION", help="Only this migration.")
+@_json_flag
+@pass_state
+@handled
+def history(state: CliState, limit: int | None, version: str | None) -> None:
+    """Every run of every migration: direction, outcome, duration, who and where.
+
+    \b
+    Example:  lockgate history --limit 20
+    """
+    from .. import api
+
+    rows = [r for s in state.all_settings() for r in api.history(s, limit=limit, version=version)]
+    state.render.history(rows)
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script.
+
+    \b
+    Example:  eval "$(lockgate completion bash)"    # in ~/.bashrc
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    assert cls is not None
+    click.echo(cls(cli, {}, "lockgate", "_LOCKGATE_COMPLETE").source())
+
+
+def _register_optional() -> None:
+    try:
+        from .lint_cmd import lint
+    except ImportError:
+        return
+    cli.add_command(lint)
+
+
+_register_optional()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)
+    except SystemExit:
+        raise

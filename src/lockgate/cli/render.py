@@ -1,0 +1,183 @@
+"""Terminal output: colour on a terminal, none in a pipe or with NO_COLOR.
+
+Plain ``click.style`` for lines (fast start-up); rich only for progress bars on
+long runs at a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Any, Sequence
+
+import click
+
+from ..model import Event, HistoryEntry, MigrationStatus, RunReport, State, VerifyProblem
+
+_STATE_COLOUR = {State.APPLIED: "green", State.PENDING: "yellow", State.DIRTY: "red",
+                 State.CHECKSUM_MISMATCH: "red", State.MISSING: "magenta"}
+
+
+def use_colour(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class Renderer:
+    def __init__(self, *, json_mode: bool, quiet: bool, verbose: bool) -> None:
+        self.json_mode = json_mode
+        self.quiet = quiet
+        self.verbose = verbose
+        self.out_colour = use_colour(sys.stdout)
+        self.err_colour = use_colour(sys.stderr)
+        self._progress: Any = None
+        self._task: Any = None
+
+    def style(self, text: str, colour: str | None = None, *, err: bool = False, bold: bool = False) -> str:
+        if not (self.err_colour if err else self.out_colour) or (colour is None and not bold):
+            return text
+        return click.style(text, fg=colour, bold=bold)
+
+    def out(self, text: str = "") -> None:
+        click.echo(text, color=self.out_colour)
+
+    def note(self, text: str, colour: str | None = None) -> None:
+        if not self.quiet:
+            click.echo(self.style(text, colour, err=True), err=True, color=self.err_colour)
+
+    def error(self, message: str) -> None:
+        prefix = self.style("error:", "red", err=True, bold=True)
+        click.echo(f"{prefix} {message}", err=True, color=self.err_colour)
+
+    def emit_json(self, data: Any) -> None:
+        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+    # -- progress events from the API --------------------------------------
+    def on_event(self, event: Event) -> None:
+        if event.event == "run_plan":
+            count = int(str(event.fields.get("count", 0)))
+            if count >= 20 and not self.quiet and not self.json_mode and self.err_colour:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                          TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                self._progress.start()
+                self._task = self._progress.add_task(str(event.fields.get("direction", "up")), total=count)
+            return
+        version = event.fields.get("version")
+        if event.event == "migration_finish":
+            if self._progress is not None:
+                self._progress.update(self._task, advance=1, description=str(version))
+                if self.verbose:
+                    self._progress.console.print(f"{event.message}: {version}")
+                return
+            ms = event.fields.get("duration_ms")
+            self.note(f"{self.style('✓', 'green', err=True)} {version} "
+                      f"{event.fields.get('type', '')} ({ms} ms)")
+            return
+        if event.event == "migration_start":
+            if self.verbose and self._progress is None:
+                self.note(f"→ {version} {event.fields.get('type', '')}")
+            return
+        if event.event in ("migration_failed",):
+            self.stop_progress()
+            return
+        if event.level in ("warn", "error"):
+            self.stop_progress()
+            self.note(f"{self.style(event.level + ':', 'yellow' if event.level == 'warn' else 'red', err=True)} "
+                      f"{event.message}" + _versions(event))
+        elif self.verbose:
+            self.note(event.message + _versions(event))
+
+    def stop_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    # -- results -------------------------------------------------------------
+    def statuses(self, rows: Sequence[MigrationStatus], *, show_component: bool) -> None:
+        if self.json_mode:
+            self.emit_json([r.to_dict() for r in rows])
+            return
+        if not rows:
+            self.out("No migrations.")
+            return
+        width = max(len(r.ident) for r in rows)
+        for r in rows:
+            comp = f"{r.component:<12} " if show_component else ""
+            applied = r.applied_at.strftime("%Y-%m-%d %H:%M:%S") if r.applied_at else "-"
+            state = self.style(f"{r.state.value:<17}", _STATE_COLOUR[r.state])
+            self.out(f"{comp}{r.ident:<{width}}  {state} {applied:<19}  {r.checksum[:12]}")
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r.state.value] = counts.get(r.state.value, 0) + 1
+        self.note(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+    def report(self, reports: Sequence[RunReport], verb: str) -> None:
+        self.stop_progress()
+        if self.json_mode:
+            self.emit_json([r.to_dict() for r in reports] if len(reports) > 1 else reports[0].to_dict())
+            return
+        for rep in reports:
+            prefix = f"[{rep.component}] " if len(reports) > 1 else ""
+            if rep.dry_run:
+                if rep.recovered:
+                    self.out(f"{prefix}Would recover dirty: {', '.join(rep.recovered)}")
+                if rep.planned:
+                    self.out(f"{prefix}Would {verb} {len(rep.planned)} migration(s) (dry run, nothing changed):")
+                    for ident in rep.planned:
+                        self.out(f"  {ident}")
+                else:
+                    self.out(f"{prefix}Nothing to {verb} (dry run).")
+                continue
+            if rep.recovered:
+                self.out(f"{prefix}Recovered dirty: {', '.join(rep.recovered)}")
+            n = sum(1 for s in rep.steps if s.direction.value in ("up", "down"))
+            if n == 0 and not rep.recovered:
+                self.out(f"{prefix}Nothing to {verb}: " + ("database is up to date." if verb == "apply"
+                                                           else "no applied migrations."))
+            elif n:
+                total = sum(s.duration_ms for s in rep.steps)
+                self.out(self.style(f"{prefix}{'Applied' if verb == 'apply' else 'Rolled back'} {n} migration(s) "
+                                    f"in {total / 1000:.2f}s.", "green"))
+
+    def simple(self, rep: RunReport, text: str) -> None:
+        if self.json_mode:
+            self.emit_json(rep.to_dict())
+        else:
+            self.out(text)
+
+    def problems(self, problems: Sequence[VerifyProblem], component: str) -> None:
+        if self.json_mode:
+            self.emit_json({"component": component, "ok": not problems, "problems": [p.to_dict() for p in problems]})
+            return
+        if not problems:
+            self.out(self.style(f"OK: files and ledger agree ({component}).", "green"))
+        for p in problems:
+            self.out(f"{self.style(p.kind, 'red')}: {p.message}")
+
+    def history(self, rows: Sequence[HistoryEntry]) -> None:
+        if self.json_mode:
+            self.emit_json([r.to_dict() for r in rows])
+            return
+        if not rows:
+            self.out("No history yet.")
+        for r in rows:
+            when = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
+            ms = f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else "-"
+            colour = "red" if r.outcome == "failed" else None
+            extra = f"  {r.error}" if r.error else (f"  ({r.note})" if r.note else "")
+            self.out(f"{when}  {r.version:<40} {r.direction:<9} {self.style(f'{r.outcome:<12}', colour)} {ms:>9}  "
+                     f"{r.os_user}@{r.host}{extra}")
+
+
+def _versions(event: Event) -> str:
+    v = event.fields.get("versions") or event.fields.get("version")
+    if isinstance(v, list):
+        return ": " + ", ".join(map(str, v))
+    return f": {v}" if v else ""

@@ -1,0 +1,287 @@
+"""Settings: lockgate.toml (or [tool.lockgate]) < env file < environment < flags.
+
+A project file looks like::
+
+    database_url = "${DATABASE_URL}"        # ${VAR} keeps secrets out of the file
+    migrations_dir = "migrations"
+
+    [components.analytics]
+    database_url = "${ANALYTICS_URL}"
+    migrations_dir = "db/analytics"
+
+With no file at all, the embedded default applies: ``sqlite:///lockgate.db`` and
+``migrations/`` in the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError, UnknownComponentError
+from .urls import DatabaseUrl
+
+DEFAULT_COMPONENT = "default"
+DEFAULT_URL = "sqlite:///lockgate.db"
+_KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
+         "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one command needs for one component. Renders without secrets."""
+
+    project_dir: Path
+    component: str
+    database_url: DatabaseUrl
+    migrations_dir: Path
+    ledger_table: str = "schema_migrations"
+    log_file: Path | None = None
+    lock_wait: float = 60.0
+    auto_recover: bool = True
+    lint_on_up: bool = True
+    allow_out_of_order: bool = False
+    lint: Mapping[str, Any] = field(default_factory=dict)
+    components: tuple[str, ...] = (DEFAULT_COMPONENT,)
+
+    @property
+    def history_table(self) -> str:
+        return self.ledger_table + "_history"
+
+    def replace(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a dotenv file: KEY=VALUE lines, `export` prefix, quotes, # comments."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Env file {path} does not exist.", hint="Check the --env-file path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Env file {path} cannot be read: {exc}.") from None
+    values: dict[str, str] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key.replace("_", "").isalnum():
+            raise ConfigError(f"Env file {path}:{n} is not KEY=VALUE.",
+                              hint="Write one KEY=VALUE per line (dotenv format).")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key] = value
+    return values
+
+
+def _interpolate(value: Any, env: Mapping[str, str], where: str) -> Any:
+    if isinstance(value, str) and "$" in value:
+        try:
+            return string.Template(value).substitute(env)
+        except KeyError as exc:
+            raise ConfigError(f"{where}: variable ${{{exc.args[0]}}} is not set.",
+                              hint=f"Export {exc.args[0]}, or put it in the --env-file.") from None
+        except ValueError:
+            raise ConfigError(f"{where}: malformed ${{...}} reference.",
+                              hint="Write ${NAME}; write $$ for a literal dollar sign.") from None
+    if isinstance(value, dict):
+        return {k: _interpolate(v, env, f"{where}.{k}") for k, v in value.items()}
+    return value
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist.", hint="Check the --config path, or run lockgate init.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.", hint="Fix the syntax at that line.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Config file {path} cannot be read: {exc}.") from None
+    if path.name == "pyproject.toml":
+        return dict(data.get("tool", {}).get("lockgate", {}))
+    return dict(data.get("lockgate", data))
+
+
+def find_config(project_dir: Path) -> Path | None:
+    """lockgate.toml, else a pyproject.toml that has [tool.lockgate]."""
+    candidate = project_dir / "lockgate.toml"
+    if candidate.is_file():
+        return candidate
+    pyproject = project_dir / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+
+        try:
+            if "lockgate" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                return pyproject
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def _as_bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"Setting {name} must be true or false, not {value!r}.")
+
+
+def _as_float(value: Any, name: str) -> float:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"Setting {name} must be a number of seconds, not {value!r}.") from None
+    if f < 0:
+        raise ConfigError(f"Setting {name} must not be negative.")
+    return f
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The merged configuration of a project, before a component is chosen."""
+
+    project_dir: Path
+    base: Mapping[str, Any]
+    components: Mapping[str, Mapping[str, Any]]
+    env: Mapping[str, str]
+    flags: Mapping[str, Any]
+    source: Path | None = None
+
+    @property
+    def component_names(self) -> tuple[str, ...]:
+        return tuple(self.components) if self.components else (DEFAULT_COMPONENT,)
+
+    def settings(self, component: str | None = None) -> Settings:
+        names = self.component_names
+        if component in (None, ""):
+            component = names[0] if len(names) == 1 else None
+            if component is None:
+                raise ConfigError(f"This project has several components ({', '.join(names)}); choose one.",
+                                  hint="Pass --component NAME (or --component all for status and up).")
+        assert component is not None
+        if self.components and component not in self.components:
+            raise UnknownComponentError(component, names)
+        if not self.components and component != DEFAULT_COMPONENT:
+            raise UnknownComponentError(component, names)
+        merged: dict[str, Any] = dict(self.base)
+        merged.pop("components", None)
+        merged.update(self.components.get(component, {}))
+        env = self.env
+        where = self.source.name if self.source else "config"
+        from_file = set(merged)
+        only = len(names) == 1
+        prefix = f"LOCKGATE_{component.upper().replace('-', '_')}_"
+        # Environment: DATABASE_URL only for a single-component project; per-component variables always.
+        if only and env.get("DATABASE_URL"):
+            merged["database_url"] = env["DATABASE_URL"]
+        for key in ("database_url", "migrations_dir", "ledger_table", "log_file", "lock_wait", "auto_recover",
+                    "lint_on_up", "allow_out_of_order"):
+            generic = env.get("LOCKGATE_" + key.upper())
+            if generic is not None and (only or key != "database_url"):
+                merged[key] = generic
+            specific = env.get(prefix + key.upper())
+            if specific is not None:
+                merged[key] = specific
+        for key, value in self.flags.items():
+            if value is not None:
+                merged[key] = value
+        # Interpolate only what still comes from the file, so an unset ${VAR} for a value
+        # a flag or variable overrides (or for another component) is no error.
+        for key in from_file:
+            if key in merged and merged[key] is (self.components.get(component, {}).get(key, self.base.get(key))):
+                merged[key] = _interpolate(merged[key], env, f"{where}: {key}")
+        unknown = set(merged) - _KEYS
+        if unknown:
+            import difflib
+
+            bad = sorted(unknown)[0]
+            close = difflib.get_close_matches(bad, sorted(_KEYS), n=1)
+            raise ConfigError(f"Unknown setting {bad!r}" + (f"; did you mean {close[0]!r}?" if close else "."),
+                              hint="See the configuration section of the README.")
+        base_dir = self.project_dir
+        url = DatabaseUrl.parse(str(merged.get("database_url") or DEFAULT_URL), base_dir=base_dir)
+        migrations_dir = Path(str(merged.get("migrations_dir") or "migrations")).expanduser()
+        if not migrations_dir.is_absolute():
+            migrations_dir = base_dir / migrations_dir
+        log_value = merged.get("log_file", "logs/migrations.jsonl")
+        log_file: Path | None
+        if log_value in (None, "", False, "off", "none"):
+            log_file = None
+        else:
+            log_file = Path(str(log_value)).expanduser()
+            if not log_file.is_absolute():
+                log_file = base_dir / log_file
+        ledger = str(merged.get("ledger_table") or "schema_migrations")
+        parts = ledger.split(".")
+        if len(parts) > 2 or not all(p and (p.replace("_", "").isalnum()) for p in parts):
+            raise ConfigError(f"ledger_table {ledger!r} is not a plain [schema.]name.",
+                              hint="Use letters, digits and _ only, e.g. ops.schema_migrations.")
+        lint = merged.get("lint", {})
+        if not isinstance(lint, dict):
+            raise ConfigError("Setting lint must be a table ([lint]).")
+        return Settings(
+            project_dir=base_dir,
+            component=component,
+            database_url=url,
+            migrations_dir=migrations_dir,
+            ledger_table=ledger,
+            log_file=log_file,
+            lock_wait=_as_float(merged.get("lock_wait", 60), "lock_wait"),
+            auto_recover=_as_bool(merged.get("auto_recover", True), "auto_recover"),
+            lint_on_up=_as_bool(merged.get("lint_on_up", True), "lint_on_up"),
+            allow_out_of_order=_as_bool(merged.get("allow_out_of_order", False), "allow_out_of_order"),
+            lint=lint,
+            components=names,
+        )
+
+
+def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str | os.PathLike[str] | None = None,
+                env_file: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None,
+                **flags: Any) -> ProjectConfig:
+    """Read the project's configuration. ``flags`` are CLI-level overrides (None = not given)."""
+    pdir = Path(project_dir).resolve()
+    env: dict[str, str] = {}
+    if env_file is not None:
+        env.update(read_env_file(Path(env_file)))
+    env.update(os.environ if environ is None else environ)
+    path = Path(config_file) if config_file is not None else find_config(pdir)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        if config_file is not None and not Path(config_file).is_absolute():
+            path = Path.cwd() / path
+        raw = _load_toml(path)
+        pdir = path.resolve().parent if project_dir == "." and config_file is not None else pdir
+    components = raw.get("components", {})
+    if not isinstance(components, dict) or not all(isinstance(v, dict) for v in components.values()):
+        raise ConfigError("[components] must hold tables like [components.analytics].")
+    return ProjectConfig(project_dir=pdir, base=raw, components=components, env=env, flags=flags, source=path)
+
+
+def load_settings(project_dir: str | os.PathLike[str] = ".", *, component: str | None = None,
+                  config_file: str | os.PathLike[str] | None = None,
+                  env_file: str | os.PathLike[str] | None = None,
+                  environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+    """Settings for one component.
+
+    >>> s = load_settings("/tmp/project", database_url="sqlite:///app.db", environ={})
+    >>> s.database_url.engine, s.migrations_dir.name
+    ('sqlite', 'migrations')
+    """
+    return load_config(project_dir, config_file=config_file, env_file=env_file, environ=environ,
+                       **flags).settings(component)

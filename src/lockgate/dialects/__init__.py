@@ -1,0 +1,23 @@
+"""Engine adapters: everything that differs between databases lives here.
+
+``open_adapter(url)`` imports the engine's module on first use, so a SQLite
+project never loads psycopg.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..urls import DatabaseUrl
+    from .base import Adapter
+
+
+def open_adapter(url: "DatabaseUrl", *, ledger_table: str) -> "Adapter":
+    if url.engine == "postgresql":
+        from .postgres import PostgresAdapter
+
+        return PostgresAdapter.connect(url, ledger_table=ledger_table)
+    from .sqlite import SqliteAdapter
+
+    return SqliteAdapter.connect(url, ledger_table=ledger_table)

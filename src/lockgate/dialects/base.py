@@ -1,0 +1,82 @@
+"""The adapter contract every engine implements, and what they share.
+
+Capability flags (documented attributes, never engine-name checks):
+
+* ``transactional_ddl``: DDL rolls back with the transaction (PostgreSQL, SQLite).
+* ``placeholder``: the DB-API parameter marker, ``%s`` or ``?``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol, Sequence
+
+from ..model import LedgerRow, Statement
+
+
+@dataclass(frozen=True)
+class ForeignLedger:
+    tool: str
+    version: str | None
+
+
+class Adapter(Protocol):
+    name: str
+    transactional_ddl: bool
+    placeholder: str
+    ledger: str  # quoted, possibly schema-qualified ledger table
+    history: str  # quoted history table
+
+    def close(self) -> None: ...
+
+    # statements
+    def split(self, text: str) -> list[Statement]: ...
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+    # ledger
+    def read_ledger(self) -> list[LedgerRow] | None: ...  # None: no ledger table yet
+    def ensure_ledger(self) -> None: ...
+    def foreign_ledger(self) -> ForeignLedger | None: ...
+    def adopt_foreign_ledger(self, tool: str) -> str: ...
+
+    # locking
+    def acquire_lock(self, wait: float, on_wait: Callable[[str], None]) -> None: ...
+    def release_lock(self) -> None: ...
+
+    # errors
+    def describe_error(self, exc: BaseException) -> str: ...
+    def is_driver_error(self, exc: BaseException) -> bool: ...
+
+
+def quote_ident(name: str) -> str:
+    """Quote a [schema.]name already validated as letters, digits and underscores."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
+
+
+def history_ddl(history: str, *, id_col: str, ts: str, real: str) -> str:
+    return (
+        f"CREATE TABLE IF NOT EXISTS {history} ("
+        f" id {id_col},"
+        " run_id TEXT,"
+        " version TEXT NOT NULL,"
+        " direction TEXT NOT NULL,"
+        " checksum TEXT,"
+        f" started_at {ts},"
+        f" finished_at {ts},"
+        f" duration_ms {real},"
+        " outcome TEXT NOT NULL,"
+        " error TEXT,"
+        " os_user TEXT,"
+        " host TEXT,"
+        " tool_version TEXT,"
+        " note TEXT)"
+    )
+
+
+def poll_interval(attempt: int) -> float:
+    """Back off from 50 ms to 500 ms between lock attempts."""
+    return min(0.05 * (1.5 ** attempt), 0.5)

@@ -1,0 +1,233 @@
+"""PostgreSQL through psycopg 3: connection, ledger DDL, advisory lock, error translation."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import datetime
+from typing import Any, Callable, Sequence
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from ..errors import AuthenticationFailed, ConnectionFailed, ConfigError, ForeignLedgerError, LockTimeout
+from ..model import LedgerRow, Statement
+from ..redact import redact_text
+from ..sqltext import split_statements
+from ..urls import DatabaseUrl
+from .base import ForeignLedger, history_ddl, poll_interval, quote_ident
+
+
+class PostgresAdapter:
+    """One autocommit connection; lockgate issues BEGIN/COMMIT itself so that
+    no-transaction migrations (CREATE INDEX CONCURRENTLY) and transactional ones
+    share the connection that holds the session-level advisory lock."""
+
+    name = "postgresql"
+    transactional_ddl = True
+    placeholder = "%s"
+
+    def __init__(self, conn: psycopg.Connection[Any], url: DatabaseUrl, ledger_table: str) -> None:
+        self.conn = conn
+        self.url = url
+        self.ledger_name = ledger_table
+        self.ledger = quote_ident(ledger_table)
+        self.history = quote_ident(ledger_table + "_history")
+        self._locked_key: int | None = None
+
+    @classmethod
+    def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "PostgresAdapter":
+        try:
+            conn = psycopg.connect(url.secret(), autocommit=True, application_name="lockgate",
+                                   connect_timeout=10)
+        except psycopg.Error as exc:
+            raise _connect_error(exc, url) from None
+        return cls(conn, url, ledger_table)
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except psycopg.Error:
+            pass
+
+    # -- statements --------------------------------------------------------
+    def split(self, text: str) -> list[Statement]:
+        return split_statements(text)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, params or None)  # type: ignore[arg-type]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, params or None).fetchall()  # type: ignore[arg-type]
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        try:
+            self.conn.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
+
+    # -- ledger ------------------------------------------------------------
+    def read_ledger(self) -> list[LedgerRow] | None:
+        try:
+            rows = self.conn.execute(
+                f"SELECT version, applied_at, checksum, dirty FROM {self.ledger}").fetchall()
+        except pgerrors.UndefinedTable:
+            return None
+        except (pgerrors.UndefinedColumn, pgerrors.InvalidSchemaName):
+            foreign = self.foreign_ledger()
+            if foreign is not None:
+                raise ForeignLedgerError(self.ledger_name, foreign.tool, foreign.version) from None
+            raise
+        return [LedgerRow(str(v), a, str(c), bool(d)) for v, a, c, d in rows]
+
+    def ensure_ledger(self) -> None:
+        if "." in self.ledger_name:
+            self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.ledger_name.split('.')[0])}")
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.ledger} ("
+            " version TEXT PRIMARY KEY,"
+            " applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),"
+            " checksum TEXT NOT NULL,"
+            " dirty BOOLEAN NOT NULL DEFAULT FALSE)")
+        self.conn.execute(history_ddl(self.history, id_col="BIGSERIAL PRIMARY KEY",
+                                      ts="TIMESTAMPTZ", real="DOUBLE PRECISION"))
+
+    def _columns(self, table: str) -> dict[str, str]:
+        schema, _, name = table.rpartition(".")
+        rows = self.conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name = %s AND table_schema = COALESCE(NULLIF(%s, ''), current_schema())",
+            (name, schema)).fetchall()
+        return {str(c): str(t) for c, t in rows}
+
+    def foreign_ledger(self) -> ForeignLedger | None:
+        cols = self._columns(self.ledger_name)
+        if not cols or "checksum" in cols:
+            return None
+        if set(cols) == {"version", "dirty"}:
+            row = self.conn.execute(f"SELECT version, dirty FROM {self.ledger} LIMIT 1").fetchone()
+            return ForeignLedger("golang-migrate", str(row[0]) if row and not row[1] else None)
+        if set(cols) == {"version"}:
+            row = self.conn.execute(f"SELECT max(version) FROM {self.ledger}").fetchone()
+            return ForeignLedger("dbmate", str(row[0]) if row and row[0] is not None else None)
+        return ForeignLedger("another tool (columns: " + ", ".join(sorted(cols)) + ")", None)
+
+    def adopt_foreign_ledger(self, tool: str) -> str:
+        """Rename the other tool's table out of the way; return its new name."""
+        new = self.ledger_name.rpartition(".")[2] + "_" + tool.replace("-", "_")
+        self.conn.execute(f"ALTER TABLE {self.ledger} RENAME TO {quote_ident(new)}")
+        return new
+
+    # -- LiveCatalog for the linter -----------------------------------------
+    def server_version_num(self) -> int:
+        return int(self.conn.info.server_version)
+
+    def table_exists(self, schema: str | None, name: str) -> bool:
+        qualified = f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
+        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (qualified,)).fetchone()
+        return bool(row and row[0])
+
+    def estimated_rows(self, schema: str | None, name: str) -> int | None:
+        qualified = f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
+        row = self.conn.execute(
+            "SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = to_regclass(%s)", (qualified,)).fetchone()
+        if not row or row[0] is None:
+            return None
+        return max(int(row[0]), 0)  # -1 means never analysed: treat as unknown-small
+
+    # -- locking -------------------------------------------------------------
+    def _lock_key(self) -> int:
+        # Stable across processes and versions: one lock per database and ledger table.
+        digest = hashlib.sha256(f"lockgate:{self.conn.info.dbname}:{self.ledger_name}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+    def acquire_lock(self, wait: float, on_wait: Callable[[str], None]) -> None:
+        # Poll pg_try_advisory_lock instead of blocking in pg_advisory_lock: a session
+        # blocked on a lock request makes CREATE INDEX CONCURRENTLY in the lock holder
+        # wait for it forever (golang-migrate's deadlock). Between polls this session
+        # holds no transaction, so the holder's CONCURRENTLY goes through.
+        key = self._lock_key()
+        deadline = time.monotonic() + wait
+        attempt = 0
+        told = False
+        while True:
+            row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            if row and row[0]:
+                self._locked_key = key
+                return
+            holder = self._lock_holder(key)
+            if not told:
+                on_wait(holder)
+                told = True
+            if time.monotonic() >= deadline:
+                raise LockTimeout(wait, holder)
+            time.sleep(min(poll_interval(attempt), max(deadline - time.monotonic(), 0.01)))
+            attempt += 1
+
+    def _lock_holder(self, key: int) -> str:
+        row = self.conn.execute(
+            "SELECT a.pid, a.application_name, a.usename, a.client_addr::text, a.backend_start"
+            " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s AND l.objsubid = 1"
+            " LIMIT 1",
+            ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF)).fetchone()
+        if not row:
+            return "another session (it has just released it)"
+        pid, app, user, addr, since = row
+        since_s = since.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if isinstance(since, datetime) else "?"
+        return f"pid {pid} ({app or 'no application_name'}, user {user}, from {addr or 'local socket'}, connected since {since_s})"
+
+    def release_lock(self) -> None:
+        if self._locked_key is not None:
+            try:
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self._locked_key,))
+            except psycopg.Error:
+                pass  # closing the connection releases it too
+            self._locked_key = None
+
+    # -- errors --------------------------------------------------------------
+    def is_driver_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, psycopg.Error)
+
+    def describe_error(self, exc: BaseException) -> str:
+        if isinstance(exc, psycopg.Error):
+            diag = exc.diag
+            text = diag.message_primary or str(exc).splitlines()[0]
+            code = f" (SQLSTATE {exc.sqlstate})" if exc.sqlstate else ""
+            return redact_text(f"{text}{code}")
+        return redact_text(str(exc))
+
+    def error_position(self, exc: BaseException) -> int | None:
+        """1-based character position of the error inside the statement, if the server said."""
+        if isinstance(exc, psycopg.Error) and exc.diag.statement_position:
+            try:
+                return int(exc.diag.statement_position)
+            except ValueError:
+                return None
+        return None
+
+
+def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    text = redact_text(lines[0] if lines else type(exc).__name__).rstrip(".")
+    secret = url.password
+    if secret:
+        text = text.replace(secret, "***")
+    low = str(exc).lower()
+    sqlstate = getattr(exc, "sqlstate", None)
+    where = str(url)
+    if sqlstate in ("28P01", "28000") or "password authentication failed" in low or "no password supplied" in low:
+        return AuthenticationFailed(f"Database {where}: login failed ({text}).")
+    if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
+        return ConfigError(f"Database {where}: {text}.",
+                           hint="Create it first (createdb NAME) or fix the database name in the URL.")
+    if "invalid" in low and ("dsn" in low or "connection option" in low or "uri" in low):
+        return ConfigError(f"Database URL {where} is malformed: {text}.",
+                           hint="Use postgresql://user:password@host:5432/dbname.")
+    return ConnectionFailed(f"Database {where} is unreachable: {text}.")

@@ -1,0 +1,230 @@
+"""SQLite through the standard library: the embedded default."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import sqlite3
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..errors import ConfigError, ConnectionFailed, ForeignLedgerError, LockTimeout
+from ..model import LedgerRow, Statement
+from ..redact import redact_text
+from ..sqltext import first_keyword
+from ..urls import DatabaseUrl
+from .base import ForeignLedger, history_ddl, poll_interval, quote_ident
+
+_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+
+
+def split_sqlite(text: str) -> list[Statement]:
+    """Statements as SQLite itself delimits them (sqlite3.complete_statement knows
+    CREATE TRIGGER ... BEGIN ...; END bodies); lines from the PostgreSQL lexer's
+    first non-comment token, which reads SQLite's comments and quotes alike."""
+    out: list[Statement] = []
+    start = 0
+    pos = text.find(";")
+    while pos != -1:
+        chunk = text[start:pos + 1]
+        if sqlite3.complete_statement(chunk):
+            _append(out, text, start, chunk[:-1])
+            start = pos + 1
+        pos = text.find(";", pos + 1)
+    _append(out, text, start, text[start:])
+    return out
+
+
+def _append(out: list[Statement], text: str, start: int, chunk: str) -> None:
+    from ..sqltext import _first_token_offset
+
+    first = _first_token_offset(chunk)
+    if first is None:
+        return
+    line = text.count("\n", 0, start + first) + 1
+    out.append(Statement(sql=chunk[first:].rstrip(), line=line))
+
+
+class SqliteAdapter:
+    name = "sqlite"
+    transactional_ddl = True
+    placeholder = "?"
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, ledger_table: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.ledger_name = ledger_table
+        self.ledger = quote_ident(ledger_table)
+        self.history = quote_ident(ledger_table + "_history")
+        self._lock_fd: int | None = None
+
+    @classmethod
+    def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "SqliteAdapter":
+        path = url.sqlite_path
+        if str(path) != ":memory:" and not path.parent.is_dir():
+            raise ConfigError(f"SQLite database folder {path.parent} does not exist.",
+                              hint="Create the folder, or fix the path in the sqlite:/// URL.")
+        try:
+            # isolation_level=None: lockgate writes BEGIN/COMMIT itself, as on PostgreSQL.
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise ConnectionFailed(f"SQLite database {path} cannot be opened: {exc}.",
+                                   hint="Check the file's permissions and that it is a SQLite database.") from None
+        return cls(conn, path, ledger_table)
+
+    def close(self) -> None:
+        self.release_lock()
+        self.conn.close()
+
+    def split(self, text: str) -> list[Statement]:
+        return split_sqlite(text)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, tuple(params))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, tuple(params)).fetchall()
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def read_ledger(self) -> list[LedgerRow] | None:
+        try:
+            rows = self.conn.execute(f"SELECT version, applied_at, checksum, dirty FROM {self.ledger}").fetchall()
+        except sqlite3.OperationalError as exc:
+            msg = str(exc)
+            if msg.startswith("no such table"):
+                return None
+            if msg.startswith("no such column"):
+                foreign = self.foreign_ledger()
+                if foreign is not None:
+                    raise ForeignLedgerError(self.ledger_name, foreign.tool, foreign.version) from None
+            if "not a database" in msg or "file is not a database" in msg:
+                raise ConnectionFailed(f"SQLite file {self.path} is not a database.") from None
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise ConnectionFailed(f"SQLite file {self.path}: {exc}.",
+                                   hint="Point the sqlite:/// URL at a SQLite database file.") from None
+        return [LedgerRow(str(v), _ts(a), str(c), bool(d)) for v, a, c, d in rows]
+
+    def ensure_ledger(self) -> None:
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.ledger} ("
+            " version TEXT PRIMARY KEY,"
+            f" applied_at TEXT NOT NULL DEFAULT {_NOW},"
+            " checksum TEXT NOT NULL,"
+            " dirty BOOLEAN NOT NULL DEFAULT FALSE)")
+        self.conn.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
+                                      ts="TEXT", real="REAL"))
+
+    def foreign_ledger(self) -> ForeignLedger | None:
+        schema, _, name = self.ledger_name.rpartition(".")
+        prefix = quote_ident(schema) + "." if schema else ""
+        cols = {str(r[1]): str(r[2]).lower() for r in
+                self.conn.execute(f"PRAGMA {prefix}table_info({quote_ident(name)})").fetchall()}
+        if not cols or "checksum" in cols:
+            return None
+        if set(cols) == {"version", "dirty"}:
+            row = self.conn.execute(f"SELECT version, dirty FROM {self.ledger} LIMIT 1").fetchone()
+            return ForeignLedger("golang-migrate", str(row[0]) if row and not row[1] else None)
+        if set(cols) == {"version"}:
+            row = self.conn.execute(f"SELECT max(version) FROM {self.ledger}").fetchone()
+            return ForeignLedger("dbmate", str(row[0]) if row and row[0] is not None else None)
+        return ForeignLedger("another tool (columns: " + ", ".join(sorted(cols)) + ")", None)
+
+    def adopt_foreign_ledger(self, tool: str) -> str:
+        new = self.ledger_name.rpartition(".")[2] + "_" + tool.replace("-", "_")
+        self.conn.execute(f"ALTER TABLE {self.ledger} RENAME TO {quote_ident(new)}")
+        return new
+
+    # -- locking: a file lock beside the database, with who holds it written inside --
+    @property
+    def _lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lockgate-lock")
+
+    def acquire_lock(self, wait: float, on_wait: Callable[[str], None]) -> None:
+        if str(self.path) == ":memory:":
+            return
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + wait
+        attempt = 0
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = self._holder()
+                if not told:
+                    on_wait(holder)
+                    told = True
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LockTimeout(wait, holder) from None
+                time.sleep(min(poll_interval(attempt), max(deadline - time.monotonic(), 0.01)))
+                attempt += 1
+        info = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                           "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, info.encode(), 0)
+        self._lock_fd = fd
+
+    def _holder(self) -> str:
+        try:
+            info = json.loads(self._lock_path.read_text() or "{}")
+            return f"pid {info['pid']} on {info['host']} (since {info['since']})"
+        except (OSError, ValueError, KeyError):
+            return "another process"
+
+    def release_lock(self) -> None:
+        if self._lock_fd is not None:
+            try:
+                os.ftruncate(self._lock_fd, 0)
+            finally:
+                os.close(self._lock_fd)  # closing drops the flock
+            self._lock_fd = None
+
+    # -- LiveCatalog (lint on SQLite is informational only) --------------------
+    def server_version_num(self) -> int:
+        return 0
+
+    def table_exists(self, schema: str | None, name: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        return row is not None
+
+    def estimated_rows(self, schema: str | None, name: str) -> int | None:
+        return None
+
+    def is_driver_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.Error)
+
+    def describe_error(self, exc: BaseException) -> str:
+        return redact_text(str(exc))
+
+    def error_position(self, exc: BaseException) -> int | None:
+        return None
+
+
+def _ts(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    text = str(value).replace("Z", "+00:00")
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)

@@ -1,0 +1,116 @@
+"""Find, name-check and checksum migration files; read their header directives.
+
+The layout is golang-migrate's: ``{version}_{description}.up.sql`` and
+``.down.sql``. The version is a zero-padded number or a timestamp, ordered as an
+integer and never parsed as a date; the description holds letters, digits,
+``_``, ``-`` and ``.``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MigrationFileError
+from .model import Migration, MigrationFile
+
+# File names, not SQL: the pattern only splits a name into version, description and direction.
+_NAME = re.compile(r"^(?P<version>[0-9]+)_(?P<desc>[A-Za-z0-9_.\-]+?)\.(?P<dir>up|down)\.sql$")
+NO_TRANSACTION = "lockgate:no-transaction"
+
+
+def header_directives(text: str) -> set[str]:
+    """The ``-- lockgate:...`` words in the leading comment block of a file."""
+    found: set[str] = set()
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("--"):
+            break
+        word = stripped[2:].strip().split(" ", 1)[0] if stripped[2:].strip() else ""
+        if word.startswith("lockgate:"):
+            found.add(word)
+    return found
+
+
+def read_migration_file(path: Path) -> MigrationFile:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MigrationFileError(
+            f"Migration file {path.name} is not UTF-8 (bad byte at offset {exc.start}).", paths=[path],
+            hint="Re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return MigrationFile(path=path, text=text, checksum=hashlib.sha256(data).hexdigest(),
+                         no_transaction=NO_TRANSACTION in header_directives(text))
+
+
+@dataclass(frozen=True)
+class _Name:
+    version: int
+    description: str
+    direction: str
+    path: Path
+
+
+def parse_name(path: Path) -> _Name | None:
+    m = _NAME.match(path.name)
+    if m is None:
+        return None
+    return _Name(int(m["version"]), m["desc"], m["dir"], path)
+
+
+def discover(directory: Path) -> list[Migration]:
+    """Every migration in ``directory``, ordered by integer version.
+
+    Raises :class:`MigrationFileError` naming the file(s) for: a ``.sql`` file whose
+    name breaks the pattern, two files with one version, a down without an up, a
+    file that is not UTF-8.
+    """
+    if not directory.is_dir():
+        raise MigrationFileError(
+            f"Migrations folder {directory} does not exist.", paths=[directory],
+            hint="Create it with `lockgate init`, or point --migrations-dir (migrations_dir in lockgate.toml) at it.")
+    ups: dict[int, list[_Name]] = {}
+    downs: dict[int, list[_Name]] = {}
+    bad: list[Path] = []
+    for path in sorted(directory.iterdir()):
+        if not path.name.lower().endswith(".sql") or not path.is_file():
+            continue
+        name = parse_name(path)
+        if name is None:
+            bad.append(path)
+            continue
+        (ups if name.direction == "up" else downs).setdefault(name.version, []).append(name)
+    if bad:
+        names = ", ".join(p.name for p in bad)
+        raise MigrationFileError(
+            f"Migration file name {names} does not match {{version}}_{{description}}.up.sql / .down.sql.",
+            paths=bad,
+            hint="Rename it, e.g. 0020_add_users.sql -> 0020_add_users.up.sql (with a 0020_add_users.down.sql).")
+    for table in (ups, downs):
+        for version, names_ in table.items():
+            if len(names_) > 1:
+                listed = ", ".join(n.path.name for n in names_)
+                raise MigrationFileError(f"Migration version {version} is used twice: {listed}.",
+                                         paths=[n.path for n in names_],
+                                         hint="Give one of them the next free version number.")
+    for version, names_ in downs.items():
+        up = ups.get(version)
+        if up is None or up[0].description != names_[0].description:
+            raise MigrationFileError(
+                f"Down migration {names_[0].path.name} has no matching up file.", paths=[names_[0].path],
+                hint=f"Add {names_[0].path.name[:-len('.down.sql')]}.up.sql, or delete the stray down file.")
+    migrations = []
+    for version in sorted(ups):
+        up = ups[version][0]
+        down = downs.get(version)
+        migrations.append(Migration(
+            version=version, description=up.description, up=read_migration_file(up.path),
+            down=read_migration_file(down[0].path) if down else None))
+    return migrations

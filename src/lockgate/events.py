@@ -1,0 +1,79 @@
+"""Events: the callback the core reports progress through, and the JSONL log sink.
+
+Log lines look like the runbook's::
+
+    {"timestamp": "2026-11-23T10:15:30.123Z", "level": "info", "event": "migration_finish",
+     "message": "Migration applied successfully", "version": "0010_add_products", "type": "up",
+     "checksum": "...", "duration_ms": 12.3, "component": "default", "run_id": "..."}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .model import Event
+from .redact import redact_mapping, redact_text
+
+EventCallback = Callable[[Event], None]
+
+
+class Emitter:
+    """Fans one event out to the JSONL log and the caller's callback, redacted."""
+
+    def __init__(self, *, component: str, run_id: str, log_file: Path | None,
+                 callback: EventCallback | None, secrets: tuple[str, ...] = ()) -> None:
+        self.component = component
+        self.run_id = run_id
+        self.callback = callback
+        self.secrets = secrets
+        self._log = JsonlLog(log_file, self._log_failed) if log_file is not None else None
+
+    def _log_failed(self, message: str) -> None:
+        if self.callback is not None:
+            self.callback(Event("log_unwritable", "warn", message))
+
+    def __call__(self, event: str, message: str = "", *, level: str = "info", **fields: object) -> None:
+        clean = redact_mapping(dict(fields), self.secrets)
+        msg = redact_text(message, self.secrets)
+        if self._log is not None:
+            self._log.write({"level": level, "message": msg, "event": event, **clean,
+                             "component": self.component, "run_id": self.run_id})
+        if self.callback is not None:
+            self.callback(Event(event, level, msg, clean))
+
+
+class JsonlLog:
+    """Appends JSON lines to a file created with mode 0600. A log that cannot be
+    written is reported once through ``on_error`` and then left alone: the
+    migration matters more than its log."""
+
+    def __init__(self, path: Path, on_error: Callable[[str], None]) -> None:
+        self.path = path
+        self.on_error = on_error
+        self._fd: int | None = None
+        self._broken = False
+
+    def write(self, record: dict[str, object]) -> None:
+        if self._broken:
+            return
+        now = datetime.now(timezone.utc)
+        line = {"timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z", **record}
+        data = (json.dumps(line, default=str, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            if self._fd is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.write(self._fd, data)
+        except OSError as exc:
+            self._broken = True
+            self.on_error(f"Failed to write to migration log file {self.path}: {exc.strerror or exc}; "
+                          "the migration goes on without it.")
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

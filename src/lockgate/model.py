@@ -1,0 +1,171 @@
+"""Frozen values passed between the layers: files, ledger rows, states, reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One top-level SQL statement of a migration file, with its 1-based start line."""
+
+    sql: str
+    line: int
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    """One ``.up.sql`` or ``.down.sql`` file, read and checksummed."""
+
+    path: Path
+    text: str
+    checksum: str  # sha256 hex of the file's bytes: `sha256sum FILE` agrees
+    no_transaction: bool  # header directive `-- lockgate:no-transaction`
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A versioned migration: ``{version}_{description}.up.sql`` and its optional down."""
+
+    version: int
+    description: str
+    up: MigrationFile
+    down: MigrationFile | None
+
+    @property
+    def ident(self) -> str:
+        """The identifier stored in the ledger, e.g. ``0010_add_products``."""
+        return self.up.path.name[: -len(".up.sql")]
+
+    @property
+    def checksum(self) -> str:
+        return self.up.checksum
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    version: str  # the ident, e.g. 0010_add_products
+    applied_at: datetime | None
+    checksum: str
+    dirty: bool
+
+
+class State(str, enum.Enum):
+    APPLIED = "applied"
+    PENDING = "pending"
+    DIRTY = "dirty"
+    CHECKSUM_MISMATCH = "checksum_mismatch"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class MigrationStatus:
+    ident: str
+    version: int
+    state: State
+    applied_at: datetime | None
+    checksum: str  # the file's, or the ledger's when the file is missing
+    recorded_checksum: str | None
+    component: str
+    path: Path | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "version": self.ident,
+            "state": self.state.value,
+            "applied_at": self.applied_at.isoformat() if self.applied_at else None,
+            "checksum": self.checksum,
+            "recorded_checksum": self.recorded_checksum,
+            "component": self.component,
+            "file": str(self.path) if self.path else None,
+        }
+
+
+class Direction(str, enum.Enum):
+    UP = "up"
+    DOWN = "down"
+    RECOVER = "recover"
+    REPAIR = "repair"
+    BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What happened to one migration in a run."""
+
+    ident: str
+    direction: Direction
+    duration_ms: float
+    outcome: str  # applied, rolled_back, recovered, dry_run, repaired, baselined
+    checksum: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"version": self.ident, "direction": self.direction.value,
+                "duration_ms": round(self.duration_ms, 3), "outcome": self.outcome,
+                "checksum": self.checksum}
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The result of ``up``, ``down``, ``repair`` or ``baseline`` on one component."""
+
+    component: str
+    run_id: str
+    steps: tuple[StepResult, ...] = ()
+    dry_run: bool = False
+    recovered: tuple[str, ...] = ()
+    planned: tuple[str, ...] = ()  # for dry runs: what would run, in order
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"component": self.component, "run_id": self.run_id, "dry_run": self.dry_run,
+                "steps": [s.to_dict() for s in self.steps], "recovered": list(self.recovered),
+                "planned": list(self.planned), "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    version: str
+    direction: str
+    checksum: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: float | None
+    outcome: str
+    error: str | None
+    os_user: str | None
+    host: str | None
+    tool_version: str | None
+    run_id: str | None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        for k in ("started_at", "finished_at"):
+            v = d[k]
+            d[k] = v.isoformat() if isinstance(v, datetime) else v
+        return d
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    ident: str
+    kind: str  # checksum_mismatch, missing, dirty, naming, ...
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"version": self.ident, "kind": self.kind, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Event:
+    """A progress event, handed to the callback a caller passes to the API."""
+
+    event: str  # migration_start, migration_finish, migration_failed, dirty_found, lock_wait, ...
+    level: str = "info"
+    message: str = ""
+    fields: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,104 @@
+"""`lockgate init` and `lockgate new`: files a project starts from."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .discovery import parse_name
+from .errors import ConfigError, MigrationFileError
+
+_CONFIG = """\
+# lockgate configuration. Values may use ${{VAR}} so secrets stay in the environment.
+# Precedence: this file < --env-file < environment (DATABASE_URL, LOCKGATE_*) < command-line flags.
+database_url = "{url}"
+# database_url = "${{DATABASE_URL}}"        # e.g. postgresql://app@db.internal:5432/shop
+migrations_dir = "migrations"
+log_file = "logs/migrations.jsonl"
+lock_wait = 60           # seconds to wait for another runner's lock
+auto_recover = true      # run the down file of a dirty migration before going on
+
+# Several databases? Declare components and pass --component NAME (or all):
+# [components.operational]
+# database_url = "${{DB_URL}}"
+# migrations_dir = "db/migrations/operational"
+"""
+
+_EXAMPLE_UP = """\
+-- Migration: Create example table
+-- Version: 0001
+-- Description: A first table to show the layout; replace it with your own.
+
+CREATE TABLE IF NOT EXISTS example (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL
+);
+"""
+
+_EXAMPLE_DOWN = """\
+-- Rollback Migration: Create example table
+-- Version: 0001
+
+DROP TABLE IF EXISTS example;
+"""
+
+
+def write_init(directory: Path, *, database_url: str | None = None) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    created: list[Path] = []
+    config = directory / "lockgate.toml"
+    if config.exists():
+        raise ConfigError(f"{config} already exists; nothing was changed.",
+                          hint="Edit it, or run lockgate init in another folder.")
+    config.write_text(_CONFIG.format(url=database_url or "sqlite:///lockgate.db"), encoding="utf-8")
+    created.append(config)
+    migrations = directory / "migrations"
+    migrations.mkdir(exist_ok=True)
+    if not any(migrations.glob("*.sql")):
+        for name, text in (("0001_create_example.up.sql", _EXAMPLE_UP), ("0001_create_example.down.sql", _EXAMPLE_DOWN)):
+            (migrations / name).write_text(text, encoding="utf-8")
+            created.append(migrations / name)
+    gitignore = directory / ".gitignore"
+    lines = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.exists() else []
+    wanted = [w for w in ("logs/", "*.db", "*.lockgate-lock") if w not in lines]
+    if wanted:
+        with gitignore.open("a", encoding="utf-8") as fh:
+            if lines and lines[-1] != "":
+                fh.write("\n")
+            fh.write("# lockgate\n" + "\n".join(wanted) + "\n")
+        created.append(gitignore)
+    return created
+
+
+def _slug(name: str) -> str:
+    slug = "_".join(name.strip().split()).replace("/", "_")
+    if not slug or not all(c.isalnum() or c in "_-." for c in slug) or not slug.isascii():
+        raise ConfigError(f"Migration name {name!r} must use letters, digits, _, - and . only.",
+                          hint="For example: lockgate new add_products")
+    return slug
+
+
+def write_new(migrations_dir: Path, name: str, *, timestamp: bool | None = None) -> tuple[Path, Path]:
+    if not migrations_dir.is_dir():
+        raise MigrationFileError(f"Migrations folder {migrations_dir} does not exist.", paths=[migrations_dir],
+                                 hint="Create it with `lockgate init`, or point --migrations-dir at it.")
+    slug = _slug(name)
+    existing = [n for n in (parse_name(p) for p in migrations_dir.glob("*.sql")) if n is not None]
+    digits = [len(n.path.name.split("_", 1)[0]) for n in existing]
+    use_ts = timestamp if timestamp is not None else bool(digits) and max(digits) >= 12
+    now = datetime.now(timezone.utc)
+    if use_ts:
+        version = now.strftime("%Y%m%d%H%M%S")
+        if existing and int(version) <= max(n.version for n in existing):
+            version = str(max(n.version for n in existing) + 1)
+    else:
+        width = max(digits, default=4)
+        version = str(max((n.version for n in existing), default=0) + 1).zfill(width)
+    ident = f"{version}_{slug}"
+    up = migrations_dir / f"{ident}.up.sql"
+    down = migrations_dir / f"{ident}.down.sql"
+    description = slug.replace("_", " ")
+    up.write_text(f"-- Migration: {description}\n-- Version: {version}\n-- Description: \n\n", encoding="utf-8")
+    down.write_text(f"-- Rollback Migration: {description}\n-- Version: {version}\n-- Description: \n\n",
+                    encoding="utf-8")
+    return up, down
