@@ -180,6 +180,8 @@ def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto
                              tuple(m.ident for m, _ in plans))
         if not plans:
             s.emit("nothing_to_do", "No pending migrations", level="info")
+        else:
+            s.emit("run_plan", "Applying pending migrations", direction="up", count=len(plans))
         for m, stmts in plans:
             steps.append(runner.apply(m, stmts, note=note))
         return RunReport(settings.component, s.ctx.run_id, tuple(steps), False, tuple(recovered))
@@ -217,6 +219,8 @@ def down(settings: Settings, *, steps: int | None = None, to: str | None = None,
             return RunReport(settings.component, s.ctx.run_id, (), True, (), tuple(m.ident for m, _, _ in plans))
         if not plans:
             s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
+        else:
+            s.emit("run_plan", "Rolling back migrations", direction="down", count=len(plans))
         runner = Runner(s.adapter, s.ledger, s.emit)
         done = [runner.revert(m, stmts, already_dirty=r.dirty) for m, r, stmts in plans]
         return RunReport(settings.component, s.ctx.run_id, tuple(done))

