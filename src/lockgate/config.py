@@ -253,7 +253,7 @@ class ProjectConfig:
 
 def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str | os.PathLike[str] | None = None,
                 env_file: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None,
-                **flags: Any) -> ProjectConfig:
+                flags: Mapping[str, Any] | None = None) -> ProjectConfig:
     """Read the project's configuration. ``flags`` are CLI-level overrides (None = not given)."""
     pdir = Path(project_dir).resolve()
     env: dict[str, str] = {}
@@ -270,7 +270,7 @@ def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str |
     components = raw.get("components", {})
     if not isinstance(components, dict) or not all(isinstance(v, dict) for v in components.values()):
         raise ConfigError("[components] must hold tables like [components.analytics].")
-    return ProjectConfig(project_dir=pdir, base=raw, components=components, env=env, flags=flags, source=path)
+    return ProjectConfig(project_dir=pdir, base=raw, components=components, env=env, flags=dict(flags or {}), source=path)
 
 
 def load_settings(project_dir: str | os.PathLike[str] = ".", *, component: str | None = None,
@@ -284,4 +284,4 @@ def load_settings(project_dir: str | os.PathLike[str] = ".", *, component: str |
     ('sqlite', 'migrations')
     """
     return load_config(project_dir, config_file=config_file, env_file=env_file, environ=environ,
-                       **flags).settings(component)
+                       flags=flags).settings(component)

@@ -113,8 +113,8 @@ def discover(directory: Path) -> list[Migration]:
                                          paths=[n.path for n in names_],
                                          hint="Give one of them the next free version number.")
     for version, names_ in downs.items():
-        up = ups.get(version)
-        if up is None or up[0].description != names_[0].description:
+        same = ups.get(version)
+        if same is None or same[0].description != names_[0].description:
             raise MigrationFileError(
                 f"Down migration {names_[0].path.name} has no matching up file.", paths=[names_[0].path],
                 hint=f"Add {names_[0].path.name[:-len('.down.sql')]}.up.sql, or delete the stray down file.")

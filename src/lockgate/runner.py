@@ -45,6 +45,7 @@ class Runner:
         self.a = adapter
         self.ledger = ledger
         self.emit = emit
+        self._current: Statement | None = None  # for naming the statement that failed
 
     # -- the two ways a file runs ---------------------------------------------
     def _run_statements(self, migration: Migration, f: MigrationFile, statements: Sequence[Statement]) -> None:
@@ -62,9 +63,9 @@ class Runner:
 
     def _failure(self, exc: BaseException, migration: Migration, f: MigrationFile, *, rolled_back: bool
                  ) -> MigrationFailed:
-        st = getattr(self, "_current", None) or Statement("", 1)
+        st = self._current or Statement("", 1)
         line = st.line
-        pos = getattr(self.a, "error_position")(exc) if hasattr(self.a, "error_position") else None
+        pos = self.a.error_position(exc)
         if pos:
             line += st.sql[: int(pos) - 1].count("\n")
         return MigrationFailed(migration.ident, path=f.path, line=line, statement=st.sql,

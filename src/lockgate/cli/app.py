@@ -49,7 +49,7 @@ class CliState:
         flags = {"database_url": self.database_url, "migrations_dir": self.migrations_dir,
                  "log_file": self.log_file, "ledger_table": self.ledger_table, "lock_wait": self.lock_wait}
         project_dir = Path(self.config).resolve().parent if self.config else Path.cwd()
-        return load_config(project_dir, config_file=self.config, env_file=self.env_file, **flags)
+        return load_config(project_dir, config_file=self.config, env_file=self.env_file, flags=flags)
 
     def settings(self, component: str | None = None) -> Any:
         return self._project().settings(component if component is not None else self._env_component())
@@ -371,7 +371,7 @@ def completion(shell: str) -> None:
 
 def _register_optional() -> None:
     try:
-        from .lint_cmd import lint
+        from .lint_cmd import lint  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         return
     cli.add_command(lint)

@@ -55,10 +55,10 @@ class PostgresAdapter:
         return split_statements(text)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.conn.execute(sql, params or None)  # type: ignore[arg-type]
+        self.conn.execute(sql, params or None)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params or None).fetchall()  # type: ignore[arg-type]
+        return self.conn.execute(sql, params or None).fetchall()
 
     def reset_session(self) -> None:
         # A migration's plain SET (lock_timeout, search_path, role) must not leak into
