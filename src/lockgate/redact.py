@@ -20,6 +20,8 @@ _SECRET_KEY_PARTS = ("password", "passwd", "pwd", "secret", "token", "key", "con
 # These are about text, not SQL: a URL's userinfo and libpq keyword pairs.
 _URL_PASSWORD = re.compile(r"(?P<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<at>@)")
 _KEYWORD_PASSWORD = re.compile(r"(?i)\b(?P<pre>password\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)")
+# A statement quoted in an error (CREATE ROLE app PASSWORD 'x') must not carry the literal out.
+_SQL_PASSWORD = re.compile(r"(?i)\b(?P<pre>password\s+)(?P<pw>'(?:[^']|'')*'?)")
 
 
 def is_secret_key(key: str) -> bool:
@@ -35,6 +37,7 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
         return text
     out = _URL_PASSWORD.sub(lambda m: f"{m.group('pre')}***{m.group('at')}", text)
     out = _KEYWORD_PASSWORD.sub(lambda m: f"{m.group('pre')}***", out)
+    out = _SQL_PASSWORD.sub(lambda m: f"{m.group('pre')}'***'", out)
     for s in secrets:
         if s and len(s) >= 3:
             out = out.replace(s, "***")
