@@ -205,8 +205,9 @@ class MigrationFailed(LockgateError):
         if len(snippet) > 80:
             snippet = snippet[:77] + "..."
         state = "was rolled back" if rolled_back else "left the migration dirty"
+        where = f"at {path.name}:{line} ({snippet})" if line > 0 else f"in {path.name}"
         super().__init__(
-            f"Migration {ident} failed at {path.name}:{line} ({snippet}): {self.error}; it {state}.",
+            f"Migration {ident} failed {where}: {self.error}; it {state}.",
             hint=("Fix the SQL and run lockgate up again; nothing of it was recorded." if rolled_back else
                   f"Undo its partial changes, then `lockgate repair {ident} --delete` or run lockgate up to auto-recover with its down file."),
         )

@@ -35,40 +35,80 @@ class RunContext:
         return cls(uuid.uuid4().hex[:16], component, user, socket.gethostname())
 
 
+@dataclass(frozen=True)
+class Op:
+    """One ledger statement with the ``?`` marker, and its parameters."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+
 class Ledger:
+    """Builds and runs the ledger and history statements for one run."""
+
     def __init__(self, adapter: Adapter, ctx: RunContext) -> None:
         self.a = adapter
         self.ctx = ctx
-        self.p = adapter.placeholder
 
-    def _q(self, sql: str) -> str:
-        return sql.replace("?", self.p)
+    def run(self, op: Op) -> None:
+        self.a.execute(op.sql.replace("?", self.a.placeholder), op.params)
 
-    def insert(self, ident: str, checksum: str, *, dirty: bool) -> None:
-        self.a.execute(self._q(f"INSERT INTO {self.a.ledger} (version, checksum, dirty) VALUES (?, ?, ?)"),
-                       (ident, checksum, dirty))
+    def inline(self, op: Op) -> str:
+        """The statement with its values as literals, for a batch that carries no parameters."""
+        return self.a.inline(op.sql.replace("?", self.a.placeholder), op.params)
 
-    def delete(self, ident: str) -> None:
-        self.a.execute(self._q(f"DELETE FROM {self.a.ledger} WHERE version = ?"), (ident,))
+    def insert_op(self, ident: str, checksum: str, *, dirty: bool) -> Op:
+        return Op(f"INSERT INTO {self.a.ledger} (version, checksum, dirty) VALUES (?, ?, ?)", (ident, checksum, dirty))
 
-    def set_dirty(self, ident: str, dirty: bool) -> None:
-        self.a.execute(self._q(f"UPDATE {self.a.ledger} SET dirty = ? WHERE version = ?"), (dirty, ident))
+    def delete_op(self, ident: str) -> Op:
+        return Op(f"DELETE FROM {self.a.ledger} WHERE version = ?", (ident,))
 
-    def set_checksum(self, ident: str, checksum: str) -> None:
-        self.a.execute(self._q(f"UPDATE {self.a.ledger} SET checksum = ? WHERE version = ?"), (checksum, ident))
+    def dirty_op(self, ident: str, dirty: bool) -> Op:
+        return Op(f"UPDATE {self.a.ledger} SET dirty = ? WHERE version = ?", (dirty, ident))
+
+    def checksum_op(self, ident: str, checksum: str) -> Op:
+        return Op(f"UPDATE {self.a.ledger} SET checksum = ? WHERE version = ?", (checksum, ident))
+
+    _HISTORY_COLUMNS = ("(run_id, version, direction, checksum, started_at, finished_at, duration_ms, outcome, error,"
+                        " os_user, host, tool_version, note)")
+
+    def history_op(self, ident: str, direction: Direction, *, checksum: str | None, started: datetime,
+                   outcome: str, error: str | None = None, note: str | None = None) -> Op:
+        """A history row timed by this process: ``started`` until now."""
+        finished = datetime.now(timezone.utc)
+        duration = (finished - started).total_seconds() * 1000.0
+        return Op(f"INSERT INTO {self.a.history} {self._HISTORY_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (self.ctx.run_id, ident, direction.value, checksum, _ts(self.a, started), _ts(self.a, finished),
+                   duration, outcome, error, self.ctx.os_user, self.ctx.host, __version__, note))
+
+    def history_op_server_timed(self, ident: str, direction: Direction, *, checksum: str | None, outcome: str,
+                                note: str | None = None) -> Op:
+        """A history row timed by the server, for the end of a batch: from the batch's arrival to now."""
+        start, now = self.a.batch_start_sql, self.a.now_sql
+        return Op(f"INSERT INTO {self.a.history} {self._HISTORY_COLUMNS} VALUES (?, ?, ?, ?, {start}, {now},"
+                  f" EXTRACT(EPOCH FROM ({now} - {start})) * 1000, ?, NULL, ?, ?, ?, ?)",
+                  (self.ctx.run_id, ident, direction.value, checksum, outcome, self.ctx.os_user, self.ctx.host,
+                   __version__, note))
 
     def record(self, ident: str, direction: Direction, *, checksum: str | None, started: datetime,
                outcome: str, error: str | None = None, note: str | None = None) -> float:
-        """Append one history row; returns its duration in ms."""
-        finished = datetime.now(timezone.utc)
-        duration = (finished - started).total_seconds() * 1000.0
-        self.a.execute(self._q(
-            f"INSERT INTO {self.a.history} (run_id, version, direction, checksum, started_at, finished_at,"
-            " duration_ms, outcome, error, os_user, host, tool_version, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            (self.ctx.run_id, ident, direction.value, checksum, _ts(self.a, started), _ts(self.a, finished),
-             duration, outcome, error, self.ctx.os_user, self.ctx.host, __version__, note))
-        return duration
+        """Append one history row now; returns its duration in ms."""
+        op = self.history_op(ident, direction, checksum=checksum, started=started, outcome=outcome, error=error,
+                             note=note)
+        self.run(op)
+        return float(op.params[6])
+
+    def insert(self, ident: str, checksum: str, *, dirty: bool) -> None:
+        self.run(self.insert_op(ident, checksum, dirty=dirty))
+
+    def delete(self, ident: str) -> None:
+        self.run(self.delete_op(ident))
+
+    def set_dirty(self, ident: str, dirty: bool) -> None:
+        self.run(self.dirty_op(ident, dirty))
+
+    def set_checksum(self, ident: str, checksum: str) -> None:
+        self.run(self.checksum_op(ident, checksum))
 
 
 def _ts(adapter: Adapter, value: datetime) -> Any:

@@ -15,6 +15,8 @@ class Statement:
 
     sql: str
     line: int
+    offset: int = 0  # character index of its first token in the file
+    keyword: str = ""  # scanner name of its first token, e.g. CREATE, BEGIN_P
 
 
 @dataclass(frozen=True)

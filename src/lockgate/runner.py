@@ -2,20 +2,31 @@
 migrations guarded by a dirty flag, and recovery of dirty rows.
 
 Every method runs with the migration lock held (see :mod:`lockgate.session`).
+
+On engines with ``batch_transactions`` (PostgreSQL) a transactional migration is
+one round trip: ``BEGIN``, the file, the ledger and history writes and ``COMMIT``
+in one simple-query message, which the server runs in order and abandons at the
+first error. The failing statement is then found from the server's error
+position, or, when the server gives none, by running the statements one by one
+in a transaction that is rolled back.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
 
 from .dialects.base import Adapter
 from .errors import EmptyMigrationError, LockgateError, MigrationFailed, MigrationFileError, MissingDownError
 from .events import Emitter
-from .ledger import Ledger
+from .ledger import Ledger, Op
 from .model import Direction, Migration, MigrationFile, Statement, StepResult
-from .sqltext import is_transaction_control
+from .sqltext import is_transaction_control, statement_at
+
+# Errors that depend on timing or other sessions: re-running to find the statement proves nothing.
+_NO_DIAGNOSIS_CLASSES = ("08", "40", "53", "55", "57")
 
 
 def prepare(adapter: Adapter, migration: Migration, *, down: bool = False) -> list[Statement]:
@@ -40,154 +51,189 @@ def prepare(adapter: Adapter, migration: Migration, *, down: bool = False) -> li
     return statements
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What one run of one file means: which file, what happens to the ledger row."""
+
+    migration: Migration
+    file: MigrationFile
+    statements: Sequence[Statement]
+    direction: Direction
+    outcome: str
+    note: str | None = None
+    already_dirty: bool = False
+
+    @property
+    def kind(self) -> str:
+        return {Direction.UP: "up", Direction.DOWN: "down"}.get(self.direction, "recover")
+
+
 class Runner:
     def __init__(self, adapter: Adapter, ledger: Ledger, emit: Emitter) -> None:
         self.a = adapter
         self.ledger = ledger
         self.emit = emit
-        self._current: Statement | None = None  # for naming the statement that failed
-
-    # -- the two ways a file runs ---------------------------------------------
-    def _run_statements(self, migration: Migration, f: MigrationFile, statements: Sequence[Statement]) -> None:
-        try:
-            for st in statements:
-                self._current = st
-                self.a.execute(st.sql)
-        finally:
-            if f.no_transaction:
-                self.a.reset_session()
-
-    def _finish_transaction(self) -> None:
-        self.a.commit()
-        self.a.reset_session()
-
-    def _failure(self, exc: BaseException, migration: Migration, f: MigrationFile, *, rolled_back: bool
-                 ) -> MigrationFailed:
-        st = self._current or Statement("", 1)
-        line = st.line
-        pos = self.a.error_position(exc)
-        if pos:
-            line += st.sql[: int(pos) - 1].count("\n")
-        return MigrationFailed(migration.ident, path=f.path, line=line, statement=st.sql,
-                               error=self.a.describe_error(exc), rolled_back=rolled_back)
 
     def apply(self, migration: Migration, statements: Sequence[Statement], *, note: str | None = None) -> StepResult:
-        f = migration.up
-        self.emit("migration_start", "Applying migration", version=migration.ident, type="up",
-                  checksum=f.checksum, no_transaction=f.no_transaction)
-        started = datetime.now(timezone.utc)
-        t0 = time.perf_counter()
-        self._current = None
-        if not f.no_transaction:
-            try:
-                self.a.begin()
-                self._run_statements(migration, f, statements)
-                self.ledger.insert(migration.ident, f.checksum, dirty=False)
-                self.ledger.record(migration.ident, Direction.UP, checksum=f.checksum, started=started,
-                                   outcome="applied", note=note)
-                self._finish_transaction()
-            except BaseException as exc:
-                self.a.rollback()
-                self._reset_quietly()
-                failure = self._failure(exc, migration, f, rolled_back=True) if self.a.is_driver_error(exc) else None
-                self._record_failure(migration, Direction.UP, f.checksum, started, failure or exc)
-                self.emit("migration_failed", "Migration failed and was rolled back", level="error",
-                          version=migration.ident, type="up", checksum=f.checksum,
-                          error=failure.error if failure else type(exc).__name__)
-                if failure is not None:
-                    raise failure from None
-                raise
-        else:
-            # Commit the dirty row first: if we die or a statement fails, the row says so.
-            self.ledger.insert(migration.ident, f.checksum, dirty=True)
-            try:
-                self._run_statements(migration, f, statements)
-            except BaseException as exc:
-                failure = self._failure(exc, migration, f, rolled_back=False) if self.a.is_driver_error(exc) else None
-                self._record_failure(migration, Direction.UP, f.checksum, started, failure or exc)
-                self.emit("migration_failed", "Migration failed and was left dirty", level="error",
-                          version=migration.ident, type="up", checksum=f.checksum,
-                          error=failure.error if failure else type(exc).__name__)
-                if failure is not None:
-                    raise failure from None
-                raise
-            self.a.begin()
-            self.ledger.set_dirty(migration.ident, False)
-            self.ledger.record(migration.ident, Direction.UP, checksum=f.checksum, started=started,
-                               outcome="applied", note=note)
-            self.a.commit()
-        ms = (time.perf_counter() - t0) * 1000
-        self.emit("migration_finish", "Migration applied successfully", version=migration.ident, type="up",
-                  checksum=f.checksum, duration_ms=round(ms, 3))
-        return StepResult(migration.ident, Direction.UP, ms, "applied", f.checksum)
+        return self._run(_Step(migration, migration.up, statements, Direction.UP, "applied", note))
 
     def revert(self, migration: Migration, statements: Sequence[Statement], *,
                direction: Direction = Direction.DOWN, already_dirty: bool = False) -> StepResult:
         """Run a down file and drop the ledger row; used by `down` and by dirty recovery."""
-        f = migration.down
-        if f is None:
+        if migration.down is None:
             raise MissingDownError(migration.ident, dirty=direction is Direction.RECOVER)
-        kind = "down" if direction is Direction.DOWN else "recover"
-        self.emit("migration_start", "Rolling back migration" if kind == "down" else "Recovering dirty migration",
-                  version=migration.ident, type=kind, checksum=migration.checksum)
+        outcome = "rolled_back" if direction is Direction.DOWN else "recovered"
+        return self._run(_Step(migration, migration.down, statements, direction, outcome,
+                               already_dirty=already_dirty))
+
+    # -- one file -------------------------------------------------------------------
+    def _ledger_op(self, step: _Step) -> Op:
+        m = step.migration
+        if step.direction is Direction.UP:
+            return self.ledger.insert_op(m.ident, m.checksum, dirty=False)
+        return self.ledger.delete_op(m.ident)
+
+    def _run(self, step: _Step) -> StepResult:
+        m = step.migration
+        starting = {"up": "Applying migration", "down": "Rolling back migration",
+                    "recover": "Recovering dirty migration"}[step.kind]
+        self.emit("migration_start", starting, version=m.ident, type=step.kind, checksum=m.checksum,
+                  no_transaction=step.file.no_transaction)
         started = datetime.now(timezone.utc)
         t0 = time.perf_counter()
-        self._current = None
-        if not f.no_transaction:
-            try:
-                self.a.begin()
-                self._run_statements(migration, f, statements)
-                self.ledger.delete(migration.ident)
-                self.ledger.record(migration.ident, direction, checksum=migration.checksum, started=started,
-                                   outcome="rolled_back" if kind == "down" else "recovered")
-                self._finish_transaction()
-            except BaseException as exc:
-                self.a.rollback()
-                self._reset_quietly()
-                failure = self._failure(exc, migration, f, rolled_back=True) if self.a.is_driver_error(exc) else None
-                self._record_failure(migration, direction, migration.checksum, started, failure or exc)
-                self.emit("migration_failed", "Migration failed and was rolled back", level="error",
-                          version=migration.ident, type=kind, error=failure.error if failure else type(exc).__name__)
-                if failure is not None:
-                    raise failure from None
-                raise
-        else:
-            if not already_dirty:
-                self.ledger.set_dirty(migration.ident, True)
-            try:
-                self._run_statements(migration, f, statements)
-            except BaseException as exc:
-                failure = self._failure(exc, migration, f, rolled_back=False) if self.a.is_driver_error(exc) else None
-                self._record_failure(migration, direction, migration.checksum, started, failure or exc)
-                self.emit("migration_failed", "Migration failed and was left dirty", level="error",
-                          version=migration.ident, type=kind, error=failure.error if failure else type(exc).__name__)
-                if failure is not None:
-                    raise failure from None
-                raise
-            self.a.begin()
-            self.ledger.delete(migration.ident)
-            self.ledger.record(migration.ident, direction, checksum=migration.checksum, started=started,
-                               outcome="rolled_back" if kind == "down" else "recovered")
-            self.a.commit()
+        try:
+            if step.file.no_transaction:
+                self._run_outside_transaction(step, started)
+            elif self.a.batch_transactions:
+                self._run_batched(step)
+            else:
+                self._run_in_transaction(step, started)
+        except MigrationFailed as failure:
+            self._record_failure(step, started, failure.message)
+            self.emit("migration_failed", "Migration failed and was rolled back" if failure.rolled_back
+                      else "Migration failed and was left dirty", level="error", version=m.ident, type=step.kind,
+                      checksum=m.checksum, error=failure.error)
+            raise
+        except BaseException as exc:  # Ctrl-C, a lost connection: the row tells the truth, say so and go
+            self.a.rollback()
+            self._record_failure(step, started, "interrupted" if isinstance(exc, KeyboardInterrupt)
+                                 else type(exc).__name__)
+            self.emit("migration_failed", "Migration interrupted", level="error", version=m.ident, type=step.kind,
+                      checksum=m.checksum, error=type(exc).__name__)
+            raise
         ms = (time.perf_counter() - t0) * 1000
-        self.emit("migration_finish", "Migration rolled back successfully" if kind == "down"
-                  else "Dirty migration recovered", version=migration.ident, type=kind,
-                  checksum=migration.checksum, duration_ms=round(ms, 3))
-        return StepResult(migration.ident, direction, ms, "rolled_back" if kind == "down" else "recovered",
-                          migration.checksum)
+        finished = {"up": "Migration applied successfully", "down": "Migration rolled back successfully",
+                    "recover": "Dirty migration recovered"}[step.kind]
+        self.emit("migration_finish", finished, version=m.ident, type=step.kind, checksum=m.checksum,
+                  duration_ms=round(ms, 3))
+        return StepResult(m.ident, step.direction, ms, step.outcome, m.checksum)
 
-    def _reset_quietly(self) -> None:
+    def _history_op(self, step: _Step, started: datetime) -> Op:
+        return self.ledger.history_op(step.migration.ident, step.direction, checksum=step.migration.checksum,
+                                      started=started, outcome=step.outcome, note=step.note)
+
+    def _run_in_transaction(self, step: _Step, started: datetime) -> None:
+        self.a.begin()
         try:
+            self._statements(step, rolled_back=True)
+            self.ledger.run(self._ledger_op(step))
+            self.ledger.run(self._history_op(step, started))
+            self.a.commit()
+        except BaseException:
+            self.a.rollback()
+            raise
+        finally:
             self.a.reset_session()
-        except Exception:
-            pass
 
-    def _record_failure(self, migration: Migration, direction: Direction, checksum: str, started: datetime,
-                        exc: BaseException) -> None:
-        error = exc.message if isinstance(exc, LockgateError) else (
-            "interrupted" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__)
+    def _run_batched(self, step: _Step) -> None:
+        text = step.file.text
+        head = "BEGIN;\n"
+        batch = (head + text + "\n;\n" + self.ledger.inline(self._ledger_op(step)) + ";\n"
+                 + self.ledger.inline(self.ledger.history_op_server_timed(
+                     step.migration.ident, step.direction, checksum=step.migration.checksum, outcome=step.outcome,
+                     note=step.note)) + ";\nCOMMIT;\nRESET ALL")
         try:
-            self.ledger.record(migration.ident, direction, checksum=checksum, started=started,
-                               outcome="failed", error=error)
+            self.a.execute_script(batch)
+        except BaseException as exc:
+            self.a.rollback()
+            self.a.reset_session()
+            if not self.a.is_driver_error(exc):
+                raise
+            raise self._locate(step, exc, head_len=len(head)) from None
+        if self.a.in_transaction():  # the file swallowed our COMMIT: never leave it half-done
+            self.a.rollback()
+            raise MigrationFailed(step.migration.ident, path=step.file.path, line=0, statement="",
+                                  error="the file ends inside an unterminated comment or string", rolled_back=True)
+
+    def _locate(self, step: _Step, exc: BaseException, *, head_len: int) -> MigrationFailed:
+        """Name the statement behind an error raised by a batched migration."""
+        error = self.a.describe_error(exc)
+        pos = self.a.error_position(exc)
+        stmts = list(step.statements)
+        if pos is not None and 0 <= pos - 1 - head_len < len(step.file.text):
+            offset = pos - 1 - head_len
+            st = statement_at(stmts, offset) or (stmts[0] if stmts else Statement("", 1))
+            line = step.file.text.count("\n", 0, offset) + 1
+            return self._failed(step, st, line, error)
+        if len(stmts) == 1:
+            return self._failed(step, stmts[0], stmts[0].line, error)
+        sqlstate = self.a.error_sqlstate(exc) or ""
+        if stmts and not sqlstate.startswith(_NO_DIAGNOSIS_CLASSES):
+            # Run the statements one by one, in a transaction we always roll back.
+            self.a.begin()
+            try:
+                self._statements(step, rolled_back=True)
+            except MigrationFailed as found:
+                return MigrationFailed(step.migration.ident, path=step.file.path, line=found.line,
+                                       statement=found.statement, error=error, rolled_back=True)
+            finally:
+                self.a.rollback()
+                self.a.reset_session()
+        return self._failed(step, Statement("", 0), 0, error)
+
+    def _failed(self, step: _Step, st: Statement, line: int, error: str, *, rolled_back: bool = True
+                ) -> MigrationFailed:
+        return MigrationFailed(step.migration.ident, path=step.file.path, line=line, statement=st.sql, error=error,
+                               rolled_back=rolled_back)
+
+    def _statements(self, step: _Step, *, rolled_back: bool) -> None:
+        for st in step.statements:
+            try:
+                self.a.execute(st.sql)
+            except Exception as exc:
+                if not self.a.is_driver_error(exc):
+                    raise
+                pos = self.a.error_position(exc)
+                line = st.line + (st.sql[: pos - 1].count("\n") if pos else 0)
+                raise self._failed(step, st, line, self.a.describe_error(exc), rolled_back=rolled_back) from None
+
+    def _run_outside_transaction(self, step: _Step, started: datetime) -> None:
+        m = step.migration
+        # Commit the dirty row first: if we die or a statement fails, the row says so.
+        if step.direction is Direction.UP:
+            self.ledger.run(self.ledger.insert_op(m.ident, m.checksum, dirty=True))
+        elif not step.already_dirty:
+            self.ledger.run(self.ledger.dirty_op(m.ident, True))
+        try:
+            self._statements(step, rolled_back=False)
+        finally:
+            self.a.reset_session()
+        self.a.begin()
+        try:
+            if step.direction is Direction.UP:
+                self.ledger.run(self.ledger.dirty_op(m.ident, False))
+            else:
+                self.ledger.run(self.ledger.delete_op(m.ident))
+            self.ledger.run(self._history_op(step, started))
+            self.a.commit()
+        except BaseException:
+            self.a.rollback()
+            raise
+
+    def _record_failure(self, step: _Step, started: datetime, error: str) -> None:
+        try:
+            self.ledger.run(self.ledger.history_op(step.migration.ident, step.direction,
+                                                   checksum=step.migration.checksum, started=started,
+                                                   outcome="failed", error=error, note=step.note))
         except Exception:
             pass  # the connection may be gone; the failure itself is what the user must see

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .discovery import parse_name
 from .errors import ConfigError, MigrationFileError
+from .urls import DatabaseUrl
 
 _CONFIG = """\
 # lockgate configuration. Values may use ${{VAR}} so secrets stay in the environment.
@@ -50,7 +51,11 @@ def write_init(directory: Path, *, database_url: str | None = None) -> list[Path
     if config.exists():
         raise ConfigError(f"{config} already exists; nothing was changed.",
                           hint="Edit it, or run lockgate init in another folder.")
-    config.write_text(_CONFIG.format(url=database_url or "sqlite:///lockgate.db"), encoding="utf-8")
+    url = database_url or "sqlite:///lockgate.db"
+    if database_url and DatabaseUrl.parse(database_url).password:
+        # Never write a password into a file that lands in git: read the URL from the environment.
+        url = "${DATABASE_URL}"
+    config.write_text(_CONFIG.format(url=url), encoding="utf-8")
     created.append(config)
     migrations = directory / "migrations"
     migrations.mkdir(exist_ok=True)

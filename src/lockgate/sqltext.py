@@ -2,13 +2,16 @@
 
 pglast's scanner is PostgreSQL's own: comments, string literals, dollar-quoted
 bodies (DO blocks, functions) and quoted identifiers are single tokens, so a
-``;`` or ``BEGIN`` inside them is never mistaken for code. The parser splits
-first (it knows ``BEGIN ATOMIC ... END`` bodies); the scanner alone is the
-fallback for files the parser rejects, so the server reports the syntax error
-with its line.
+``;`` or ``BEGIN`` inside them is never mistaken for code. One scan splits the
+file at top-level semicolons; a file with a SQL-standard ``BEGIN ATOMIC ... END``
+function body, whose inner semicolons only the grammar can place, is split by
+the parser instead. A file the scanner rejects (an unterminated quote) is one
+statement, so the server reports the error with its position.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from .model import Statement
 
@@ -16,67 +19,99 @@ _COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
 TRANSACTION_CONTROL = frozenset({"BEGIN_P", "START", "COMMIT", "ROLLBACK", "END_P", "ABORT_P"})
 
 
+def _tokens(sql: str) -> list[Any] | None:
+    from pglast import parser  # lazy: 50 ms of import that status and a no-op up never pay
+
+    try:
+        return list(parser.scan(sql))
+    except Exception:  # pglast.parser.ParseError from the scanner: an unterminated quote or comment
+        return None
+
+
+def split_statements(text: str) -> list[Statement]:
+    """Top-level statements with their offset, line and first keyword; comment-only text gives []."""
+    toks = _tokens(text)
+    if toks is None:
+        return [Statement(sql=text.strip(), line=_line_of(text, len(text) - len(text.lstrip())),
+                          offset=len(text) - len(text.lstrip()))] if text.strip() else []
+    if any(t.name == "ATOMIC" for t in toks):
+        return _split_with_parser(text)
+    out: list[Statement] = []
+    depth = 0
+    first: Any = None
+    last: Any = None
+    for tok in toks:
+        name = tok.name
+        if name in _COMMENT_TOKENS:
+            continue
+        if name == "ASCII_59" and depth == 0:
+            if first is not None:
+                out.append(_statement(text, first, last))
+            first = last = None
+            continue
+        if name == "ASCII_40":
+            depth += 1
+        elif name == "ASCII_41" and depth > 0:
+            depth -= 1
+        if first is None:
+            first = tok
+        last = tok
+    if first is not None:
+        out.append(_statement(text, first, last))
+    return out
+
+
+def _statement(text: str, first: Any, last: Any) -> Statement:
+    # Token offsets are str indexes; `end` is inclusive.
+    return Statement(sql=text[first.start:last.end + 1], line=_line_of(text, first.start), offset=first.start,
+                     keyword=first.name)
+
+
+def _split_with_parser(text: str) -> list[Statement]:
+    from pglast import parser
+
+    try:
+        slices = list(parser.split(text, with_parser=True, only_slices=True))
+    except Exception:  # a syntax error: one statement per scanner split is the best guess
+        slices = list(parser.split(text, with_parser=False, only_slices=True))
+    out = []
+    for sl in slices:
+        chunk = text[sl]
+        toks = [t for t in (_tokens(chunk) or []) if t.name not in _COMMENT_TOKENS]
+        if not toks:
+            continue
+        start = sl.start + toks[0].start
+        out.append(Statement(sql=text[start:sl.start + toks[-1].end + 1], line=_line_of(text, start),
+                             offset=start, keyword=toks[0].name))
+    return out
+
+
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def split_statements(text: str) -> list[Statement]:
-    """Top-level statements with the line of their first token; comment-only text gives []."""
-    from pglast import parser  # lazy: 50 ms of import that status and no-op up never pay
-
-    try:
-        slices = list(parser.split(text, with_parser=True, only_slices=True))
-    except Exception:  # pglast.parser.ParseError: let the server name the error
-        try:
-            slices = list(parser.split(text, with_parser=False, only_slices=True))
-        except Exception:
-            return [Statement(sql=text, line=1)] if _has_code(text) else []
-    out: list[Statement] = []
-    for sl in slices:
-        # pglast's slices and token offsets are str indexes.
-        chunk = text[sl]
-        first = _first_token_offset(chunk)
-        if first is None:
-            continue
-        out.append(Statement(sql=chunk, line=_line_of(text, sl.start + first)))
-    return out
-
-
-def _tokens(sql: str) -> list[object]:
-    from pglast import parser
-
-    try:
-        return list(parser.scan(sql))
-    except Exception:  # an unterminated quote: treat the text as code, the server will say why
-        return []
-
-
-def _first_token_offset(sql: str) -> int | None:
+def first_token(sql: str) -> tuple[int, str] | None:
+    """Offset and scanner name of the first non-comment token, or None for comment-only text."""
     toks = _tokens(sql)
-    if not toks and sql.strip():
-        return 0 if _has_code(sql) else None
+    if toks is None:
+        stripped = sql.lstrip()
+        return (len(sql) - len(stripped), "") if stripped else None
     for tok in toks:
-        if getattr(tok, "name") not in _COMMENT_TOKENS:
-            return int(getattr(tok, "start"))
-    return None
-
-
-def _has_code(sql: str) -> bool:
-    toks = _tokens(sql)
-    if toks:
-        return any(getattr(t, "name") not in _COMMENT_TOKENS for t in toks)
-    # The scanner refused it (e.g. an unterminated quote): there is something there that is not a comment.
-    return bool(sql.strip()) and not sql.lstrip().startswith("--")
-
-
-def first_keyword(sql: str) -> str | None:
-    """The scanner's name for the first non-comment token, e.g. ``BEGIN_P``."""
-    for tok in _tokens(sql):
-        name = str(getattr(tok, "name"))
-        if name not in _COMMENT_TOKENS:
-            return name
+        if tok.name not in _COMMENT_TOKENS:
+            return int(tok.start), str(tok.name)
     return None
 
 
 def is_transaction_control(stmt: Statement) -> bool:
-    return first_keyword(stmt.sql) in TRANSACTION_CONTROL
+    return stmt.keyword in TRANSACTION_CONTROL
+
+
+def statement_at(statements: list[Statement], offset: int) -> Statement | None:
+    """The statement that contains character ``offset`` of the file."""
+    found = None
+    for st in statements:
+        if st.offset <= offset:
+            found = st
+        else:
+            break
+    return found

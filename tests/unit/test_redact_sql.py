@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 from lockgate.redact import REDACTED, redact_mapping, redact_text
 
 _pw = st.text(alphabet=st.characters(min_codepoint=48, max_codepoint=122, whitelist_categories=("Ll", "Lu", "Nd")),
-              min_size=4, max_size=24)
+              min_size=4, max_size=24).map(lambda s: "Zq7" + s)  # never a substring of the text around it
 
 
 @given(_pw)

@@ -159,6 +159,7 @@ def _json_flag(fn: F) -> F:
 
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
+@_json_flag
 @pass_state
 @handled
 def init(state: CliState, directory: str) -> None:
@@ -170,8 +171,14 @@ def init(state: CliState, directory: str) -> None:
     from .. import api
 
     created = api.init(directory, database_url=state.database_url)
+    if state.json:
+        state.render.emit_json({"created": [str(p) for p in created]})
+        return
     for path in created:
         state.render.out(f"created {path}")
+    if state.database_url and "${DATABASE_URL}" in created[0].read_text(encoding="utf-8"):
+        state.render.note("lockgate.toml reads database_url from ${DATABASE_URL}: the URL has a password, "
+                          "which stays out of the file. Export DATABASE_URL (or use --env-file).")
 
 
 @cli.command()

@@ -25,7 +25,10 @@ class PostgresAdapter:
 
     name = "postgresql"
     transactional_ddl = True
+    batch_transactions = True
     placeholder = "%s"
+    batch_start_sql = "statement_timestamp()"  # arrival of the whole simple-query message
+    now_sql = "clock_timestamp()"
 
     def __init__(self, conn: psycopg.Connection[Any], url: DatabaseUrl, ledger_table: str) -> None:
         self.conn = conn
@@ -56,6 +59,19 @@ class PostgresAdapter:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.conn.execute(sql, params or None)
+
+    def execute_script(self, sql: str) -> None:
+        """Several statements in one simple-query message (no parameters)."""
+        self.conn.execute(sql.encode("utf-8"))
+
+    def inline(self, sql: str, params: Sequence[Any]) -> str:
+        return psycopg.ClientCursor(self.conn).mogrify(sql, params)
+
+    def in_transaction(self) -> bool:
+        return self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def error_sqlstate(self, exc: BaseException) -> str | None:
+        return getattr(exc, "sqlstate", None)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params or None).fetchall()

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from ..errors import ConfigError, ConnectionFailed, ForeignLedgerError, LockTimeout
 from ..model import LedgerRow, Statement
 from ..redact import redact_text
-from ..sqltext import first_keyword
+from ..sqltext import first_token
 from ..urls import DatabaseUrl
 from .base import ForeignLedger, history_ddl, poll_interval, quote_ident
 
@@ -40,19 +40,21 @@ def split_sqlite(text: str) -> list[Statement]:
 
 
 def _append(out: list[Statement], text: str, start: int, chunk: str) -> None:
-    from ..sqltext import _first_token_offset
-
-    first = _first_token_offset(chunk)
-    if first is None:
+    found = first_token(chunk)
+    if found is None:
         return
+    first, keyword = found
     line = text.count("\n", 0, start + first) + 1
-    out.append(Statement(sql=chunk[first:].rstrip(), line=line))
+    out.append(Statement(sql=chunk[first:].rstrip(), line=line, offset=start + first, keyword=keyword))
 
 
 class SqliteAdapter:
     name = "sqlite"
     transactional_ddl = True
+    batch_transactions = False  # in-process: a round trip costs nothing, statement by statement is as fast
     placeholder = "?"
+    batch_start_sql = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+    now_sql = batch_start_sql
 
     def __init__(self, conn: sqlite3.Connection, path: Path, ledger_table: str) -> None:
         self.conn = conn
@@ -86,6 +88,18 @@ class SqliteAdapter:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.conn.execute(sql, tuple(params))
+
+    def execute_script(self, sql: str) -> None:
+        self.conn.executescript(sql)
+
+    def inline(self, sql: str, params: Sequence[Any]) -> str:
+        raise NotImplementedError("SQLite runs statements one by one with parameters")
+
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def error_sqlstate(self, exc: BaseException) -> str | None:
+        return None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, tuple(params)).fetchall()

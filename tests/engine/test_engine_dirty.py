@@ -1,0 +1,141 @@
+"""no-transaction migrations, the dirty flag, and recovery (auto, refused, impossible)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+import lockgate
+from fixtures.projects import Project
+from lockgate.errors import DirtyMigrationError, MigrationFailed, MissingDownError
+
+HALF_DONE = "CREATE TABLE nt (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"
+
+
+def _make_dirty(project: Project, down: str | None = "DROP TABLE IF EXISTS nt;") -> None:
+    """A no-transaction migration that fails half-way: its row stays dirty, its table stays."""
+    project.add("0001_base", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;")
+    project.add("0002_nt", HALF_DONE, down, no_transaction=True)
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(project.settings())
+    assert info.value.rolled_back is False
+    assert "dirty" in str(info.value)
+
+
+def test_no_transaction_migration_success_leaves_a_clean_row(project: Project) -> None:
+    path = project.add("0001_nt", "CREATE TABLE nt (id INTEGER);\nCREATE INDEX nt_id ON nt (id);",
+                       "DROP TABLE nt;", no_transaction=True)
+    lockgate.up(project.settings())
+    assert project.ledger() == {"0001_nt": (hashlib.sha256(path.read_bytes()).hexdigest(), False)}
+    assert "nt_id" in project.indexes()
+
+
+def test_failing_no_transaction_migration_stays_dirty(project: Project) -> None:
+    _make_dirty(project)
+    assert project.ledger()["0002_nt"][1] is True
+    assert "nt" in project.tables()  # what ran before the failure stays: no transaction
+    s = project.settings()
+    assert [(m.ident, m.state.value) for m in lockgate.status(s)] == [("0001_base", "applied"), ("0002_nt", "dirty")]
+    assert [p.kind for p in lockgate.verify(s)] == ["dirty"]
+
+
+def test_dirty_migration_is_recovered_with_its_down_file(project: Project) -> None:
+    _make_dirty(project)
+    fixed = project.add("0002_nt", "CREATE TABLE nt (id INTEGER, fixed INTEGER);", "DROP TABLE IF EXISTS nt;",
+                        no_transaction=True)
+    project.add("0003_next", "CREATE TABLE next_one (id INTEGER);")
+    events = []
+    report = lockgate.up(project.settings(), on_event=events.append)
+    assert report.recovered == ("0002_nt",)
+    assert [(st.ident, st.outcome) for st in report.steps] == [
+        ("0002_nt", "recovered"), ("0002_nt", "applied"), ("0003_next", "applied")]
+    found = [e for e in events if e.event == "dirty_found"]
+    assert found and found[0].message == "Found migrations in dirty state" and found[0].level == "warn"
+    assert found[0].fields["versions"] == ["0002_nt"]
+    assert project.query("SELECT count(*) FROM nt WHERE fixed IS NULL") == [(0,)]
+    assert project.ledger()["0002_nt"] == (hashlib.sha256(fixed.read_bytes()).hexdigest(), False)
+    directions = [(h["version"], h["direction"], h["outcome"]) for h in project.history()]
+    assert directions[-3:] == [("0002_nt", "recover", "recovered"), ("0002_nt", "up", "applied"),
+                               ("0003_next", "up", "applied")]
+    logged = [r for r in project.log_records() if r.get("message") == "Found migrations in dirty state"]
+    assert logged and logged[0]["level"] == "warn"
+
+
+def test_no_auto_recover_stops_and_changes_nothing(project: Project) -> None:
+    _make_dirty(project)
+    project.add("0003_next", "CREATE TABLE next_one (id INTEGER);")
+    before = (project.tables(), project.ledger())
+    with pytest.raises(DirtyMigrationError) as info:
+        lockgate.up(project.settings(), auto_recover=False)
+    assert "Found migrations in dirty state" in str(info.value) and "0002_nt" in str(info.value)
+    assert "repair 0002_nt" in str(info.value)  # the manual fix is named
+    assert info.value.exit_code == 1
+    assert (project.tables(), project.ledger()) == before
+
+
+def test_auto_recover_off_in_configuration(project: Project) -> None:
+    _make_dirty(project)
+    with pytest.raises(DirtyMigrationError):
+        lockgate.up(project.settings(auto_recover=False))
+    (project.dir / "lockgate.toml").write_text("auto_recover = false\n")
+    with pytest.raises(DirtyMigrationError):
+        lockgate.up(project.settings())
+    assert project.ledger()["0002_nt"][1] is True
+
+
+def test_dirty_migration_without_down_file_stops(project: Project) -> None:
+    _make_dirty(project, down=None)
+    project.add("0003_next", "CREATE TABLE next_one (id INTEGER);")
+    before = (project.tables(), project.ledger())
+    events = []
+    with pytest.raises(MissingDownError) as info:
+        lockgate.up(project.settings(), on_event=events.append)
+    assert "No down migration found for dirty migration" in str(info.value)
+    assert "0002_nt" in str(info.value)
+    assert (project.tables(), project.ledger()) == before
+    assert any(e.message == "No down migration found for dirty migration" and e.level == "error" for e in events)
+
+
+def test_dirty_row_with_changed_file_is_still_recovered(project: Project) -> None:
+    # A dirty row's checksum is of the failed file; editing it is the normal fix, not a mismatch.
+    _make_dirty(project)
+    project.add("0002_nt", "CREATE TABLE nt (id INTEGER);", "DROP TABLE IF EXISTS nt;", no_transaction=True)
+    lockgate.up(project.settings())
+    assert project.ledger()["0002_nt"][1] is False
+
+
+def test_dry_run_does_not_recover(project: Project) -> None:
+    _make_dirty(project)
+    report = lockgate.up(project.settings(), dry_run=True)
+    assert report.dry_run and report.recovered == ("0002_nt",)
+    assert project.ledger()["0002_nt"][1] is True
+    assert "nt" in project.tables()
+
+
+def test_down_of_a_no_transaction_migration(project: Project) -> None:
+    project.add("0001_nt", "CREATE TABLE nt (id INTEGER);", "-- lockgate:no-transaction\nDROP TABLE nt;",
+                no_transaction=True)
+    s = project.settings()
+    lockgate.up(s)
+    lockgate.down(s)
+    assert project.ledger() == {} and "nt" not in project.tables()
+
+
+def test_create_index_concurrently_needs_no_transaction(pg_project: Project) -> None:
+    pg_project.add("0001_t", "CREATE TABLE t (id INTEGER);")
+    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_id ON t (id);", "-- lockgate:no-transaction\nDROP INDEX CONCURRENTLY t_id;",
+                   no_transaction=True)
+    s = pg_project.settings()
+    lockgate.up(s)
+    assert "t_id" in pg_project.indexes()
+    lockgate.down(s)
+    assert "t_id" not in pg_project.indexes()
+
+
+def test_create_index_concurrently_in_a_transactional_file_fails_cleanly(pg_project: Project) -> None:
+    pg_project.add("0001_t", "CREATE TABLE t (id INTEGER);\nCREATE INDEX CONCURRENTLY t_id ON t (id);")
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(pg_project.settings())
+    assert info.value.line == 2 and info.value.rolled_back
+    assert "t" not in pg_project.tables() and pg_project.ledger() == {}
