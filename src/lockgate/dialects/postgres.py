@@ -40,9 +40,19 @@ class PostgresAdapter:
 
     @classmethod
     def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "PostgresAdapter":
+        # client_connection_check_interval (PostgreSQL 14+): if this process is killed during a
+        # long statement, the server notices within a second, rolls back and frees the lock,
+        # instead of running on until the statement ends. As a start-up option it survives RESET ALL.
+        options = "-c client_connection_check_interval=1000"
         try:
-            conn = psycopg.connect(url.secret(), autocommit=True, application_name="lockgate",
-                                   connect_timeout=10)
+            try:
+                conn = psycopg.connect(url.secret(), autocommit=True, application_name="lockgate",
+                                       connect_timeout=10, options=options)
+            except psycopg.OperationalError as exc:
+                if "client_connection_check_interval" not in str(exc):
+                    raise
+                conn = psycopg.connect(url.secret(), autocommit=True, application_name="lockgate",
+                                       connect_timeout=10)  # a server older than 14
         except psycopg.Error as exc:
             raise _connect_error(exc, url) from None
         return cls(conn, url, ledger_table)
