@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fixtures.postgres import PgServer
 from fixtures.projects import ROOT, clean_env, query
 

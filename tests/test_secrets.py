@@ -8,10 +8,10 @@ import socket
 from pathlib import Path
 
 import pytest
-
-import lockgate
 from fixtures.postgres import PLANTED_SECRET, PasswordDb, PgServer
 from fixtures.projects import CliResult, Project
+
+import lockgate
 
 WRONG_SECRET = "WRONG_PLANTED_pw_7Hq"
 

@@ -28,19 +28,20 @@ __all__ = [
     "repair",
     "baseline",
     "history",
+    "lint",
     "LockgateError",
     "State",
 ]
 
 _LAZY = {
     "Project": "api", "init": "api", "new": "api", "status": "api", "up": "api", "down": "api",
-    "verify": "api", "repair": "api", "baseline": "api", "history": "api",
+    "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint": "api",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
 
 if TYPE_CHECKING:
-    from .api import Project, baseline, down, history, init, new, repair, status, up, verify
+    from .api import Project, baseline, down, history, init, lint, new, repair, status, up, verify
     from .config import Settings, load_settings
     from .errors import LockgateError
     from .model import State

@@ -83,10 +83,12 @@ class MigrationStatus:
     recorded_checksum: str | None
     component: str
     path: Path | None
+    phase: str | None = None  # expand, contract or mixed (see lockgate.lint.classify); None: not classified
 
     def to_dict(self) -> dict[str, object]:
         return {
             "version": self.ident,
+            "phase": self.phase,
             "state": self.state.value,
             "applied_at": self.applied_at.isoformat() if self.applied_at else None,
             "checksum": self.checksum,

@@ -48,8 +48,8 @@ def resolve_target(target: str, migrations: Sequence[Migration], rows: Sequence[
     known = {m.ident: m.version for m in migrations} | {r.version: version_of(r.version) for r in rows}
     if text in known:
         return known[text]
-    head = text.split("_", 1)[0]
-    if head.isdigit():
+    head, _, rest = text.partition("_")
+    if head.isdigit() and not rest:
         n = int(head)
         if n in known.values() or n == 0:
             return n

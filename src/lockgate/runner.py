@@ -136,6 +136,7 @@ class Runner:
         self.a.begin()
         try:
             self._statements(step, rolled_back=True)
+            self.a.reset_session()  # as in the batch: the ledger row goes where the ledger was read
             self.ledger.run(self._ledger_op(step))
             self.ledger.run(self._history_op(step, started))
             self.a.commit()
@@ -148,10 +149,13 @@ class Runner:
     def _run_batched(self, step: _Step) -> None:
         text = step.file.text
         head = "BEGIN;\n"
-        batch = (head + text + "\n;\n" + self.ledger.inline(self._ledger_op(step)) + ";\n"
+        # RESET ALL before the ledger writes: a `SET search_path` in the file must not send
+        # the ledger row to another schema's table. Inside the transaction, it also undoes
+        # the file's plain SETs for the statements that follow the commit.
+        batch = (head + text + "\n;\nRESET ALL;\n" + self.ledger.inline(self._ledger_op(step)) + ";\n"
                  + self.ledger.inline(self.ledger.history_op_server_timed(
                      step.migration.ident, step.direction, checksum=step.migration.checksum, outcome=step.outcome,
-                     note=step.note)) + ";\nCOMMIT;\nRESET ALL")
+                     note=step.note)) + ";\nCOMMIT")
         try:
             self.a.execute_script(batch)
         except BaseException as exc:

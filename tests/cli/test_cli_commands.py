@@ -9,7 +9,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from fixtures.projects import CliResult, Project, clean_env
 from fixtures.runbook import PRODUCTS_DOWN, PRODUCTS_UP
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-import lockgate
 from fixtures.projects import Project
 from fixtures.runbook import PRODUCTS_DOWN, PRODUCTS_UP
+
+import lockgate
+
 
 def test_runbook_walkthrough_up_down_up(project: Project) -> None:
     up_path = project.add("0010_add_products", PRODUCTS_UP[project.engine], PRODUCTS_DOWN)

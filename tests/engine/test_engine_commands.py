@@ -5,10 +5,15 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from fixtures.projects import Project
 
 import lockgate
-from fixtures.projects import Project
-from lockgate.errors import ChecksumMismatch, ForeignLedgerError, LockgateError, MissingDownError
+from lockgate.errors import (
+    ChecksumMismatch,
+    ForeignLedgerError,
+    LockgateError,
+    MissingDownError,
+)
 
 
 def _three(project: Project, *, down2: bool = True) -> None:
@@ -252,3 +257,11 @@ def test_baseline_adopts_a_golang_migrate_database(project: Project) -> None:
     assert "schema_migrations_golang_migrate" in project.tables()  # kept aside, not dropped
     lockgate.up(s)
     assert "c" in project.tables()
+
+
+def test_verify_reports_out_of_order_pending_files(project: Project) -> None:
+    project.add("0002_b", "CREATE TABLE b (id INTEGER);")
+    s = project.settings()
+    lockgate.up(s)
+    project.add("0001_a", "CREATE TABLE a (id INTEGER);")
+    assert [(p.ident, p.kind) for p in lockgate.verify(s)] == [("0001_a", "out_of_order")]

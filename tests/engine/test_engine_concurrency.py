@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import time
 from typing import Callable
 
 import pytest
-
 from fixtures.projects import Project
 
 pytestmark = pytest.mark.slow
@@ -189,7 +187,8 @@ def test_sigkill_during_a_sqlite_migration_then_up_recovers(sqlite_project: Proj
     assert proc.poll() is None, "the slow migration finished before it could be killed"
     sigkill(proc)
     # Make it fast now; the old file never committed, so changing it is fine.
-    (project.migrations / "0002_slow.up.sql").write_text("CREATE TABLE half (id INTEGER);\nINSERT INTO half VALUES (1);")
+    (project.migrations / "0002_slow.up.sql").write_text(
+        "CREATE TABLE half (id INTEGER);\nINSERT INTO half VALUES (1);")
     project.cli("up", check=0)
     assert project.query("SELECT id FROM half") == [(1,)]
     assert set(project.ledger()) == {"0001_base", "0002_slow"}
@@ -226,3 +225,41 @@ def test_ctrl_c_cancels_the_server_side_query(pg_project: Project) -> None:
     assert "half" not in pg_project.tables() and pg_project.ledger() == {}
     (pg_project.migrations / "0001_slow.up.sql").write_text("CREATE TABLE half (id INTEGER);")
     pg_project.cli("--lock-wait", "2", "up", check=0)
+
+
+@pytest.mark.parametrize("engine", ["postgresql", "sqlite"])
+def test_sigkill_at_random_instants_never_applies_anything_twice(engine: str, request: pytest.FixtureRequest,
+                                                                 tmp_path) -> None:
+    import random
+
+    from fixtures.projects import make_project
+
+    url = request.getfixturevalue("pg_url" if engine == "postgresql" else "sqlite_url")
+    project = make_project(tmp_path / "proj", url)
+    # ~15 ms per migration, so a run lasts long enough to be killed at random points inside it.
+    pause = ("SELECT pg_sleep(0.015);" if engine == "postgresql" else
+             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 60000) SELECT count(*) FROM c;")
+    project.add("0001_runs", "CREATE TABLE runs (version TEXT NOT NULL);")
+    for i in range(2, 81):
+        project.add(f"{i:04d}_m{i}", f"CREATE TABLE t{i} (id INTEGER);\n{pause}\n"
+                                     f"INSERT INTO runs VALUES ('{i:04d}');")
+    seed = random.randrange(10**6)
+    rng = random.Random(seed)
+    sizes = []
+    for _ in range(8):
+        before = len(project.ledger())
+        proc = project.spawn("up")
+        # Once it is applying (whatever start-up costs on a loaded machine), kill it at a random point.
+        wait_for(lambda p=proc, n=before: p.poll() is not None or len(project.ledger()) > n,
+                 what="the runner to apply")
+        time.sleep(rng.uniform(0, 0.3))
+        sigkill(proc)
+        sizes.append(len(project.ledger()))
+        if sizes[-1] == 80:
+            break
+    assert any(0 < n < 80 for n in sizes), f"no kill landed mid-run ({sizes}); slow the migrations down"
+    project.cli("up", check=0)
+    counts = dict(project.query("SELECT version, count(*) FROM runs GROUP BY version"))
+    assert counts == {f"{i:04d}": 1 for i in range(2, 81)}, f"seed {seed}, ledger sizes {sizes}"
+    assert len(project.ledger()) == 80 and not any(d for _, d in project.ledger().values()), f"seed {seed}"
+    assert project.cli("verify").returncode == 0

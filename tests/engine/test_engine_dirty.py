@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from fixtures.projects import Project
 
 import lockgate
-from fixtures.projects import Project
 from lockgate.errors import DirtyMigrationError, MigrationFailed, MissingDownError
 
 HALF_DONE = "CREATE TABLE nt (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"
@@ -124,8 +124,8 @@ def test_down_of_a_no_transaction_migration(project: Project) -> None:
 
 def test_create_index_concurrently_needs_no_transaction(pg_project: Project) -> None:
     pg_project.add("0001_t", "CREATE TABLE t (id INTEGER);")
-    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_id ON t (id);", "-- lockgate:no-transaction\nDROP INDEX CONCURRENTLY t_id;",
-                   no_transaction=True)
+    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_id ON t (id);",
+                   "-- lockgate:no-transaction\nDROP INDEX CONCURRENTLY t_id;", no_transaction=True)
     s = pg_project.settings()
     lockgate.up(s)
     assert "t_id" in pg_project.indexes()
@@ -139,3 +139,32 @@ def test_create_index_concurrently_in_a_transactional_file_fails_cleanly(pg_proj
         lockgate.up(pg_project.settings())
     assert info.value.line == 2 and info.value.rolled_back
     assert "t" not in pg_project.tables() and pg_project.ledger() == {}
+
+
+def test_down_rolls_back_a_dirty_migration(project: Project) -> None:
+    # The runbook's manual path: `down --steps=1` on the dirty migration.
+    _make_dirty(project)
+    report = lockgate.down(project.settings(), steps=1)
+    assert [st.ident for st in report.steps] == ["0002_nt"]
+    assert "nt" not in project.tables()
+    assert set(project.ledger()) == {"0001_base"}
+
+
+def test_recovery_whose_down_file_fails_stops_and_stays_dirty(project: Project) -> None:
+    _make_dirty(project, down="DROP TABLE nt;\nDROP TABLE no_such_table;")
+    project.add("0003_next", "CREATE TABLE next_one (id INTEGER);")
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(project.settings())
+    assert "0002_nt.down.sql:2" in str(info.value)
+    assert project.ledger()["0002_nt"][1] is True
+    assert "nt" in project.tables()  # the transactional down rolled back as a whole
+    assert "next_one" not in project.tables()
+
+
+def test_fresh_database_has_nothing_to_verify_or_show(project: Project) -> None:
+    project.add("0001_a", "CREATE TABLE a (id INTEGER);")
+    s = project.settings()
+    assert lockgate.verify(s) == []
+    assert lockgate.history(s) == []
+    assert lockgate.down(s).steps == ()
+    assert project.tables() == set()  # read-only commands created nothing

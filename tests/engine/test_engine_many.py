@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import lockgate
 from fixtures.projects import Project
+
+import lockgate
 
 
 def test_three_hundred_migrations_up_and_all_the_way_down(project: Project) -> None:

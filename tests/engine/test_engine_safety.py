@@ -5,11 +5,17 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from fixtures.projects import Project
 
 import lockgate
-from fixtures.projects import Project
-from lockgate.errors import (ChecksumMismatch, EmptyMigrationError, MigrationFailed, MigrationFileError,
-                             MissingMigrationFile, OutOfOrderError)
+from lockgate.errors import (
+    ChecksumMismatch,
+    EmptyMigrationError,
+    MigrationFailed,
+    MigrationFileError,
+    MissingMigrationFile,
+    OutOfOrderError,
+)
 
 
 def _snapshot(project: Project) -> tuple[set[str], dict[str, tuple[str, bool]], int]:
@@ -48,7 +54,6 @@ def test_a_whitespace_edit_is_a_checksum_mismatch(project: Project) -> None:
 
 
 def test_down_with_a_changed_up_file_keeps_ledger_and_schema_consistent(project: Project) -> None:
-    # Rolling back with a changed history is as unsafe as going forward.
     path = project.add("0001_a", "CREATE TABLE a (id INTEGER);", "DROP TABLE a;")
     s = project.settings()
     lockgate.up(s)

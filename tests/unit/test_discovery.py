@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
-
 from fixtures.projects import write_migration
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
 from lockgate.discovery import discover
 from lockgate.errors import LockgateError, MigrationFileError
 

@@ -48,7 +48,9 @@ def test_transaction_control_is_recognised() -> None:
     assert [s.line for s in stmts] == [1, 2, 3]
 
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from lockgate.dialects.sqlite import split_sqlite  # noqa: E402
 
@@ -61,7 +63,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("ab;'\"$-/* \n")), max_size=20)
 def test_semicolons_and_quotes_inside_literals_never_split(values: list[str], gaps: list[int]) -> None:
     text = ""
     expected_lines = []
-    for value, gap in zip(values, gaps):
+    for value, gap in zip(values, gaps[:len(values)], strict=True):
         text += "\n" * gap
         expected_lines.append(text.count("\n") + 1)
         literal = "'" + value.replace("'", "''") + "'"

@@ -203,10 +203,12 @@ def new(state: CliState, name: str, timestamp: bool | None) -> None:
 
 
 @cli.command()
+@click.option("--phases", "phases", flag_value="all", default="pending",
+              help="Classify every migration expand/contract/mixed (default: only those not applied).")
 @_json_flag
 @pass_state
 @handled
-def status(state: CliState) -> None:
+def status(state: CliState, phases: str) -> None:
     """Every migration and its state: applied, pending, dirty, checksum_mismatch, missing.
 
     \b
@@ -215,7 +217,7 @@ def status(state: CliState) -> None:
     from .. import api
 
     every = state.all_settings()
-    rows = [row for s in every for row in api.status(s)]
+    rows = [row for s in every for row in api.status(s, phases=phases)]  # type: ignore[arg-type]
     state.render.statuses(rows, show_component=len(every) > 1)
 
 
@@ -376,15 +378,9 @@ def completion(shell: str) -> None:
     click.echo(cls(cli, {}, "lockgate", "_LOCKGATE_COMPLETE").source())
 
 
-def _register_optional() -> None:
-    try:
-        from .lint_cmd import lint  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return
-    cli.add_command(lint)
+from .lint_cmd import lint  # noqa: E402  (a command module of its own; it imports only click)
 
-
-_register_optional()
+cli.add_command(lint)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import IO, Any, Sequence
 
 import click
@@ -84,6 +85,17 @@ class Renderer:
             if self.verbose and self._progress is None:
                 self.note(f"→ {version} {event.fields.get('type', '')}")
             return
+        if event.event == "lint_finding":
+            if event.level == "info" and not self.verbose:
+                return
+            self.stop_progress()
+            sev = str(event.fields.get("severity", event.level))
+            rule = str(event.fields.get("rule", ""))
+            colour = {"error": "red", "warning": "yellow"}.get(sev)
+            where = f"{Path(str(event.fields.get('file', ''))).name}:{event.fields.get('line', '')}"
+            tag = self.style(f"{sev}[{rule}]", colour, err=True)
+            self.note(f"lint {tag} {where}: {event.message}")
+            return
         if event.event in ("migration_failed",):
             self.stop_progress()
             return
@@ -112,7 +124,8 @@ class Renderer:
             comp = f"{r.component:<12} " if show_component else ""
             applied = r.applied_at.strftime("%Y-%m-%d %H:%M:%S") if r.applied_at else "-"
             state = self.style(f"{r.state.value:<17}", _STATE_COLOUR[r.state])
-            self.out(f"{comp}{r.ident:<{width}}  {state} {applied:<19}  {r.checksum[:12]}")
+            phase = f"  {r.phase}" if r.phase else ""
+            self.out(f"{comp}{r.ident:<{width}}  {state} {applied:<19}  {r.checksum[:12]}{phase}")
         counts: dict[str, int] = {}
         for r in rows:
             counts[r.state.value] = counts.get(r.state.value, 0) + 1

@@ -24,6 +24,7 @@ class Adapter(Protocol):
     name: str
     transactional_ddl: bool
     batch_transactions: bool  # a transactional migration goes as one message (see runner)
+    lints: bool  # `up` runs the safety linter (its rules are PostgreSQL's)
     placeholder: str
     batch_start_sql: str  # SQL for "when this batch arrived"
     now_sql: str

@@ -26,6 +26,7 @@ class PostgresAdapter:
     name = "postgresql"
     transactional_ddl = True
     batch_transactions = True
+    lints = True  # the safety linter's rules are PostgreSQL's
     placeholder = "%s"
     batch_start_sql = "statement_timestamp()"  # arrival of the whole simple-query message
     now_sql = "clock_timestamp()"
@@ -37,6 +38,7 @@ class PostgresAdapter:
         self.ledger = quote_ident(ledger_table)
         self.history = quote_ident(ledger_table + "_history")
         self._locked_key: int | None = None
+        self._catalog: tuple[dict[tuple[str, str], int], list[str]] | None = None
 
     @classmethod
     def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "PostgresAdapter":
@@ -160,18 +162,32 @@ class PostgresAdapter:
     def server_version_num(self) -> int:
         return int(self.conn.info.server_version)
 
+    def _relations(self) -> tuple[dict[tuple[str, str], int], list[str]]:
+        # One query for the whole catalog: linting a thousand pending files must not
+        # cost a thousand round trips. Read once, before anything is applied.
+        if self._catalog is None:
+            rows = self.conn.execute(
+                "SELECT n.nspname, c.relname, c.reltuples::bigint FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f')").fetchall()
+            path = self.conn.execute("SELECT current_schemas(true)").fetchone()
+            self._catalog = ({(str(sch), str(rel)): int(est) for sch, rel, est in rows},
+                             list(path[0]) if path else ["public"])
+        return self._catalog
+
+    def _lookup(self, schema: str | None, name: str) -> int | None:
+        relations, search_path = self._relations()
+        for sch in ([schema] if schema else search_path):
+            if (sch, name) in relations:
+                return relations[(sch, name)]
+        return None
+
     def table_exists(self, schema: str | None, name: str) -> bool:
-        qualified = f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
-        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (qualified,)).fetchone()
-        return bool(row and row[0])
+        return self._lookup(schema, name) is not None
 
     def estimated_rows(self, schema: str | None, name: str) -> int | None:
-        qualified = f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
-        row = self.conn.execute(
-            "SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = to_regclass(%s)", (qualified,)).fetchone()
-        if not row or row[0] is None:
-            return None
-        return max(int(row[0]), 0)  # -1 means never analysed: treat as unknown-small
+        est = self._lookup(schema, name)
+        # -1: never analysed or vacuumed; unknown is not small, so lock findings stay errors.
+        return None if est is None or est < 0 else est
 
     # -- locking -------------------------------------------------------------
     def _lock_key(self) -> int:

@@ -51,6 +51,7 @@ def _append(out: list[Statement], text: str, start: int, chunk: str) -> None:
 class SqliteAdapter:
     name = "sqlite"
     transactional_ddl = True
+    lints = False  # PostgreSQL rules; SQLite-only syntax would read as parse errors
     batch_transactions = False  # in-process: a round trip costs nothing, statement by statement is as fast
     placeholder = "?"
     batch_start_sql = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"

@@ -1,0 +1,137 @@
+"""``lockgate lint``: the migration-safety linter on the command line.
+
+Importing this module costs only click: the linter (and pglast) load when the
+command runs, so ``lockgate --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+_FORMATS = ("text", "json", "sarif", "github")  # lockgate.lint.formats.FORMATS, without importing it
+_LEVELS = ("error", "warning", "info")
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--pending", is_flag=True, help="Only migrations the database has not applied (as `up` would lint them).")
+@click.option("--changed-since", metavar="REF", help="Only files changed since this git ref (e.g. origin/main).")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), help="Output format (default text; --json = json).")
+@click.option("--fail-on", type=click.Choice(_LEVELS), help="Exit 1 at findings of this severity or worse "
+              "(default error, or lint.fail_on).")
+@click.option("--pg-version", metavar="N", help="Target PostgreSQL major version (default: lint.pg_version, the "
+              "server's with --pending, else 14).")
+@click.option("--json", "json_local", is_flag=True, help="Same as --format json.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes for long runs (default: automatic, by file count and CPUs).")
+@click.pass_context
+def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
+         fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None) -> None:
+    """Check migrations for operations that lock, rewrite or lose data, and say the safe way.
+
+    \b
+    Examples:
+      lockgate lint                                # every migration of the project
+      lockgate lint --pending                      # what `lockgate up` would apply
+      lockgate lint --changed-since origin/main --format github    # in CI
+      lockgate lint db/migrations/0042_add_index.up.sql --pg-version 12
+      lockgate lint --format sarif > lockgate.sarif
+
+    Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
+    Suppress one with `-- lockgate:ignore RULE reason` on the line before the statement.
+    """
+    from ..errors import LockgateError
+
+    state = ctx.obj
+    if json_local or (fmt is None and bool(getattr(state, "json", False))):
+        fmt = fmt or "json"
+    fmt = fmt or "text"
+    try:
+        code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
+                    pg_version=pg_version, jobs=jobs)
+    except LockgateError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    ctx.exit(code)
+
+
+def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | None, fmt: str,
+         fail_on: str | None, pg_version: str | None, jobs: int | None) -> int:
+    from ..errors import ConfigError
+    from ..lint import LintReport, lint_project, render
+    from ..lint.engine import lint_paths
+
+    if paths and pending:
+        raise ConfigError("lint takes PATHs or --pending, not both.",
+                          hint="--pending lints the pending migrations of the configured folder.")
+    every: list[Any] = []
+    try:
+        every = list(state.all_settings()) if not paths and _component(state) == "all" else [state.settings()]
+    except ConfigError:
+        # Explicit files need no database: a ${DATABASE_URL} unset in CI must not stop them.
+        if not paths:
+            raise
+    if not every:
+        if changed_since:
+            raise ConfigError("--changed-since needs a readable project configuration.")
+        options = _options(_raw_lint_table(state), fail_on, pg_version)
+        report = lint_paths(paths, options, jobs=jobs)
+        code = report.exit_code(options.fail_on)
+    else:
+        reports = []
+        code = 0
+        for settings in every:  # one per component with --component all
+            options = _options(dict(settings.lint), fail_on, pg_version)
+            part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
+                                options=options, jobs=jobs)
+            code = max(code, part.exit_code(options.fail_on))
+            reports.append(part)
+        report = reports[0] if len(reports) == 1 else LintReport(
+            tuple(f for r in reports for f in r.findings), tuple(f for r in reports for f in r.files),
+            reports[0].pg_version, tuple(n for r in reports for n in r.notes))
+    color = fmt == "text" and _wants_color()
+    # color=: click strips ANSI codes from output that is not a terminal unless told otherwise.
+    click.echo(render(report, fmt, fail_on=options.fail_on, color=color,
+                      verbose=bool(getattr(state, "verbose", False))), nl=False, color=color)
+    return code
+
+
+def _component(state: Any) -> str | None:
+    pick = getattr(state, "_env_component", None)
+    return pick() if callable(pick) else None
+
+
+def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None) -> Any:
+    from ..lint import LintOptions
+    from ..lint.finding import Severity
+    from ..lint.options import parse_pg_version
+
+    options = LintOptions.from_config(table)
+    if fail_on:
+        options = options.replace(fail_on=Severity.parse(fail_on))
+    if pg_version:
+        options = options.replace(pg_version=parse_pg_version(pg_version))
+    return options
+
+
+def _raw_lint_table(state: Any) -> dict[str, Any]:
+    """The [lint] table straight from the config file, without resolving the database URL."""
+    try:
+        project = state._project()
+        table = project.components.get(state._env_component() or "", {}).get("lint") or project.base.get("lint")
+    except Exception:  # no readable config at all: defaults
+        return {}
+    return dict(table) if isinstance(table, dict) else {}
+
+
+def _wants_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()

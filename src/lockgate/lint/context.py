@@ -1,0 +1,301 @@
+"""What the linter knows while it walks the statements of a run, in order.
+
+:class:`SchemaState` holds facts that outlive one file: column types, validated
+``CHECK (col IS NOT NULL)`` constraints, which index belongs to which table, and
+(in a cumulative run, such as the pending list of ``lockgate up``) the tables
+created by earlier migrations. :class:`FileContext` holds one file's view: the
+tables it created, whether ``SET lock_timeout`` has run, the open transaction.
+
+Rules only read the context, and read it *before* the statement they look at is
+applied (:meth:`FileContext.advance`), so "created earlier in the file" means
+earlier.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import nodes
+from .classify import Change, Effect, Phase, created_key, phase_of, statement_changes
+from .locks import LockUse, strong_lock
+from .nodes import Node, TableRef, TypeInfo
+
+if TYPE_CHECKING:
+    from .catalog import LiveCatalog
+    from .options import LintOptions
+    from .source import Source, Stmt
+
+Key = tuple[str, str]
+
+
+#: The facts one file leaves for the next: name -> {key: value}.
+FACT_TABLES = ("column_type", "proven_not_null", "pending_not_null", "index_table")
+
+
+class SchemaState:
+    """Facts carried from one file to the next within one lint run.
+
+    ``facts`` holds what later files may ask about: ``column_type`` ((table, column) ->
+    its typeName node), ``proven_not_null`` ((table, column) -> True: a validated CHECK (col IS
+    NOT NULL)), ``pending_not_null`` ((table, constraint) -> column: added NOT VALID),
+    ``index_table`` (index name -> table). With a :class:`Journal` attached, every read
+    of a fact another file wrote, and every write, is recorded: a worker process lints
+    a slice of the files and the parent replays the writes in order, re-linting a file
+    whose reads turn out different (see :mod:`.parallel`).
+    """
+
+    def __init__(self, cumulative: bool = False) -> None:
+        self.cumulative = cumulative
+        self.new_tables: set[Key] = set()  # created by earlier files (cumulative runs only)
+        self.new_indexes: set[str] = set()
+        self.facts: dict[str, dict[Any, Any]] = {name: {} for name in FACT_TABLES}
+        self.exists_cache: dict[Key, bool] = {}
+        self.rows_cache: dict[Key, int | None] = {}
+        self.journal: Journal | None = None
+
+    def get(self, table: str, key: Any) -> Any:
+        value = self.facts[table].get(key)
+        journal = self.journal
+        if journal is not None and (table, key) not in journal.written:
+            journal.reads.append((table, key, value))
+        return value
+
+    def put(self, table: str, key: Any, value: Any) -> None:
+        """Set a fact; ``None`` removes it."""
+        if value is None:
+            self.facts[table].pop(key, None)
+        else:
+            self.facts[table][key] = value
+        journal = self.journal
+        if journal is not None:
+            journal.writes.append((table, key, value))
+            journal.written.add((table, key))
+
+
+class Journal:
+    """One file's reads of earlier files' facts and its own writes, in order."""
+
+    def __init__(self) -> None:
+        self.reads: list[tuple[str, Any, Any]] = []
+        self.writes: list[tuple[str, Any, Any]] = []
+        self.written: set[tuple[str, Any]] = set()
+
+
+class FileContext:
+    """One file being linted: read by the rules, advanced statement by statement by the engine."""
+
+    def __init__(self, source: Source, *, options: LintOptions, pg_version: int, state: SchemaState,
+                 live: LiveCatalog | None = None, no_transaction: bool = False, ident: str | None = None,
+                 has_down: bool | None = None, contract_tag: bool = False) -> None:
+        self.source = source
+        self.options = options
+        self.pg_version = pg_version
+        self.state = state
+        self.live = live
+        self.no_transaction = no_transaction
+        self.ident = ident or source.path.name
+        self.has_down = has_down  # None: not a versioned migration, the question does not arise
+        self.contract_tag = contract_tag
+        self.statements: list[Stmt] = []  # the statements linted (a dbmate down section excluded)
+        self.created: set[Key] = set()
+        self.created_indexes: set[str] = set()
+        self.dropped_if_exists: set[tuple[str, str]] = set()
+        self.created_objects: dict[tuple[str, str], int] = {}  # key -> last statement index
+        self.tx_depth = 0
+        self.lock_timeout = False
+        self.not_valid_here: dict[tuple[Key, str], Stmt] = {}
+        self.changes: list[tuple[Stmt, Change]] = []
+        self.lock_uses: list[tuple[Stmt, LockUse, bool]] = []  # (statement, lock, lock_timeout was set)
+        self._phase: Phase | None = None
+
+    # -- questions the rules ask ------------------------------------------------------------
+    def is_new(self, table: TableRef) -> bool:
+        """Created in this file, by an earlier file of a cumulative run, or absent from the live database."""
+        key = table.key
+        if key in self.created or key in self.state.new_tables:
+            return True
+        if self.live is None:
+            return False
+        cache = self.state.exists_cache
+        if key not in cache:
+            cache[key] = bool(self.live.table_exists(table.schema, table.name))
+        return not cache[key]
+
+    def index_is_new(self, parts: list[str]) -> bool:
+        name = parts[-1] if parts else ""
+        if name in self.created_indexes or name in self.state.new_indexes:
+            return True
+        table = self.state.get("index_table", name)
+        return table is not None and (table in self.created or table in self.state.new_tables)
+
+    def estimated_rows(self, table: TableRef) -> int | None:
+        if self.live is None:
+            return None
+        cache = self.state.rows_cache
+        if table.key not in cache:
+            cache[table.key] = self.live.estimated_rows(table.schema, table.name)
+        return cache[table.key]
+
+    def in_transaction(self, stmt: Stmt) -> bool:
+        """Whether ``stmt`` runs inside a transaction block."""
+        return stmt.embedded or self.tx_depth > 0 or not self.no_transaction
+
+    def column_type(self, table: TableRef, column: str) -> TypeInfo | None:
+        return nodes.type_info(self.state.get("column_type", (table.key, column)))
+
+    def not_null_proven(self, table: TableRef, column: str) -> bool:
+        return bool(self.state.get("proven_not_null", (table.key, column)))
+
+    @property
+    def strong_locks_without_timeout(self) -> list[tuple[Stmt, LockUse]]:
+        return [(s, use) for s, use, timeout in self.lock_uses if not timeout]
+
+    def effective_changes(self) -> list[tuple[Stmt, Change]]:
+        """Changes, with a DROP of a view/function/type the file creates again counted as neutral."""
+        out = []
+        for stmt, change in self.changes:
+            key = change.recreated_key
+            if key is not None and self.created_objects.get(key, -1) >= stmt.index:
+                change = Change(Effect.NEUTRAL, change.what)
+            out.append((stmt, change))
+        return out
+
+    @property
+    def phase(self) -> Phase:
+        if self._phase is None:
+            self._phase = phase_of([c for _, c in self.effective_changes()])
+        return self._phase
+
+    # -- the engine moves on --------------------------------------------------------------
+    def advance(self, stmt: Stmt) -> None:
+        """Record what ``stmt`` does (with the state before it), then apply it to the state."""
+        self.statements.append(stmt)
+        self._phase = None
+        for change in statement_changes(stmt, self.is_new):
+            self.changes.append((stmt, change))
+        use = strong_lock(stmt, self.is_new, self.index_is_new)
+        if use is not None:
+            self.lock_uses.append((stmt, use, self.lock_timeout))
+        self._apply(stmt)
+
+    def finish(self) -> None:
+        if self.state.cumulative:
+            self.state.new_tables |= self.created
+            self.state.new_indexes |= self.created_indexes
+
+    def _apply(self, stmt: Stmt) -> None:
+        kind, node = stmt.kind, stmt.node
+        key = created_key(stmt)
+        if key is not None:
+            self.created_objects[key] = stmt.index
+        if kind == "CreateStmt":
+            table = nodes.table_of(node.get("relation", {}))
+            self.created.add(table.key)
+            for elt in node.get("tableElts", ()):
+                col = elt.get("ColumnDef")
+                if col and col.get("colname") and col.get("typeName"):
+                    # The raw typeName node: a TypeInfo is made only when a type change asks.
+                    self.state.put("column_type", (table.key, col["colname"]), col["typeName"])
+        elif kind == "CreateTableAsStmt":
+            self.created.add(nodes.table_of(node.get("into", {}).get("rel", {})).key)
+        elif kind == "SelectStmt" and "intoClause" in node:
+            self.created.add(nodes.table_of(node["intoClause"].get("rel", {})).key)
+        elif kind == "IndexStmt":
+            name = node.get("idxname")
+            if name:
+                self.created_indexes.add(name)
+                self.state.put("index_table", name, nodes.table_of(node.get("relation", {})).key)
+        elif kind == "DropStmt" and node.get("missing_ok"):
+            for parts in nodes.object_names(node):
+                self.dropped_if_exists.add((str(node.get("removeType", "")), parts[-1] if parts else ""))
+        elif kind == "RenameStmt":
+            self._apply_rename(node)
+        elif kind == "AlterTableStmt" and stmt.relation is not None:
+            self._apply_alter(stmt.relation, stmt)
+        elif kind == "VariableSetStmt" and node.get("name") == "lock_timeout":
+            self.lock_timeout = node.get("kind") == "VAR_SET_VALUE" and _nonzero(node.get("args"))
+        elif kind == "SelectStmt":
+            self._apply_set_config(node)
+        elif kind == "TransactionStmt":
+            tkind = node.get("kind", "")
+            if tkind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
+                self.tx_depth = 1
+            elif tkind in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE",
+                           "TRANS_STMT_COMMIT_PREPARED", "TRANS_STMT_ROLLBACK_PREPARED"):
+                self.tx_depth = 0
+
+    def _apply_rename(self, node: Node) -> None:
+        if "relation" not in node:
+            return
+        table = nodes.table_of(node["relation"])
+        rtype = node.get("renameType")
+        new_name = str(node.get("newname", ""))
+        if rtype == "OBJECT_TABLE" and self.is_new(table):
+            self.created.add(TableRef(table.schema, new_name).key)
+        elif rtype == "OBJECT_COLUMN":
+            old = (table.key, str(node.get("subname", "")))
+            info = self.state.get("column_type", old)
+            if info is not None:
+                self.state.put("column_type", old, None)
+                self.state.put("column_type", (table.key, new_name), info)
+
+    def _apply_alter(self, table: TableRef, stmt: Stmt) -> None:
+        state = self.state
+        for cmd in stmt.cmds:
+            sub = cmd.get("subtype")
+            if sub == "AT_AddColumn":
+                col = cmd.get("def", {}).get("ColumnDef", {})
+                if col.get("typeName") and col.get("colname"):
+                    state.put("column_type", (table.key, col["colname"]), col["typeName"])
+            elif sub == "AT_AlterColumnType":
+                type_name = cmd.get("def", {}).get("ColumnDef", {}).get("typeName")
+                if type_name and cmd.get("name"):
+                    state.put("column_type", (table.key, cmd["name"]), type_name)
+            elif sub == "AT_DropColumn":
+                state.put("column_type", (table.key, str(cmd.get("name", ""))), None)
+            elif sub == "AT_AddConstraint":
+                con = cmd.get("def", {}).get("Constraint", {})
+                name = str(con.get("conname", ""))
+                if con.get("skip_validation"):
+                    self.not_valid_here[(table.key, name)] = stmt
+                column = _not_null_check_column(con)
+                if column is not None:
+                    if con.get("skip_validation"):
+                        state.put("pending_not_null", (table.key, name), column)
+                    else:
+                        state.put("proven_not_null", (table.key, column), True)
+            elif sub == "AT_ValidateConstraint":
+                key = (table.key, str(cmd.get("name", "")))
+                column = state.get("pending_not_null", key)
+                if column is not None:
+                    state.put("pending_not_null", key, None)
+                    state.put("proven_not_null", (table.key, column), True)
+
+    def _apply_set_config(self, node: Node) -> None:
+        for target in node.get("targetList", ()):
+            call = target.get("ResTarget", {}).get("val", {}).get("FuncCall")
+            if not call or nodes.name_list(call.get("funcname"))[-1:] != ["set_config"]:
+                continue
+            args = call.get("args", [])
+            if len(args) >= 2 and nodes.const_text(args[0]) == "lock_timeout":
+                value = nodes.const_text(args[1])
+                self.lock_timeout = value is not None and value.strip() not in ("0", "", "0ms", "0s")
+
+
+def _nonzero(args: list[Node] | None) -> bool:
+    if not args:
+        return False
+    value = nodes.const_text(args[0])
+    return value is not None and value.strip() not in ("0", "", "0ms", "0s")
+
+
+def _not_null_check_column(con: Node) -> str | None:
+    """``CHECK (col IS NOT NULL)`` -> ``col``."""
+    if con.get("contype") != "CONSTR_CHECK":
+        return None
+    test = con.get("raw_expr", {}).get("NullTest")
+    if not test or test.get("nulltesttype") != "IS_NOT_NULL":
+        return None
+    fields = test.get("arg", {}).get("ColumnRef", {}).get("fields", [])
+    names = nodes.name_list(fields)
+    return names[-1] if len(names) == 1 else None

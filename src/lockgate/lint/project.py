@@ -1,0 +1,95 @@
+"""``lint`` as an API function over a project's Settings: which files, which options, which database.
+
+>>> import lockgate
+>>> settings = lockgate.load_settings("examples/phase2")              # doctest: +SKIP
+>>> lint_project(settings, changed_since="origin/main").exit_code()  # doctest: +SKIP
+0
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from ..errors import ConfigError
+from .engine import expand_paths, lint_migrations, lint_paths
+from .options import LintOptions
+from .report import LintReport
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+
+def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
+                 changed_since: str | None = None, options: LintOptions | None = None,
+                 jobs: int | None = None) -> LintReport:
+    """Lint a project's migrations (or ``paths``); never prints.
+
+    * default: every migration of ``settings.migrations_dir``;
+    * ``paths``: those .sql files and folders instead;
+    * ``pending``: only migrations the database has not applied, linted like
+      ``lockgate up`` does (cumulatively, against the live PostgreSQL catalog);
+    * ``changed_since``: only files that differ from that git ref (committed,
+      staged, unstaged or untracked) — the CI case;
+    * ``jobs``: worker processes (None: automatic; see :mod:`.parallel`).
+    """
+    options = options if options is not None else LintOptions.from_config(settings.lint)
+    if paths and pending:
+        raise ConfigError("lint takes PATHs or --pending, not both.",
+                          hint="--pending lints the configured migrations folder.")
+    changed = changed_files(changed_since, settings.project_dir) if changed_since else None
+    if paths:
+        if changed is None:
+            return lint_paths(paths, options, jobs=jobs)
+        return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs)
+    from ..discovery import discover
+
+    migrations = discover(settings.migrations_dir)
+    if changed is not None:
+        migrations = [m for m in migrations
+                      if m.up.path.resolve() in changed
+                      or (m.down_path is not None and m.down_path.resolve() in changed)]
+    if not pending:
+        return lint_migrations(migrations, options, jobs=jobs)
+    from .. import api
+    from ..model import State
+
+    states = {s.ident: s.state for s in api.status(settings)}
+    migrations = [m for m in migrations if states.get(m.ident) is State.PENDING]
+    with ExitStack() as stack:
+        live = None
+        if migrations:
+            from ..session import open_session
+
+            session = stack.enter_context(open_session(settings, on_event=None, lock=False, log=False))
+            # The adapter's flag, not the engine's name: only an engine the rules are written for answers.
+            if getattr(session.adapter, "lints", False):
+                live = session.adapter
+        return lint_migrations(migrations, options, live=live, cumulative=True)
+
+
+def changed_files(ref: str, project_dir: Path) -> set[Path]:
+    """Resolved paths of files that differ from ``ref`` in the git work tree, untracked ones included."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            proc = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, timeout=60)
+        except FileNotFoundError:
+            raise ConfigError("--changed-since needs git, which is not on PATH.") from None
+        if proc.returncode != 0:
+            detail = (proc.stderr.strip().splitlines() or ["git failed"])[-1]
+            raise ConfigError(f"git cannot compare with {ref!r}: {detail}",
+                              hint="Give a branch, tag or commit that exists here (in CI, fetch it first).")
+        return proc.stdout
+
+    if ref.startswith("-"):
+        raise ConfigError(f"--changed-since {ref!r} is not a git ref.")
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    # `git diff` names paths from the top of the work tree, `git ls-files` from the working directory.
+    changed = {(top / n).resolve() for n in git("diff", "--name-only", "--no-renames", "--diff-filter=d", ref,
+                                                 "--").splitlines() if n}
+    untracked = {(project_dir / n).resolve() for n in git("ls-files", "--others", "--exclude-standard")
+                 .splitlines() if n}
+    return changed | untracked

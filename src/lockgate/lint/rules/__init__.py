@@ -1,0 +1,68 @@
+"""Every lint rule, one module per rule id, run in the order of :data:`RULES`.
+
+To add a rule: a module named for its id (``drop_table.py`` for ``drop-table``)
+with one :class:`~lockgate.lint.rules.base.Rule` subclass whose docstring shows
+the unsafe and the safe form, an entry here, and ``.sql`` cases in
+``tests/lint/cases/``.
+"""
+
+from __future__ import annotations
+
+from .add_column_not_null_no_default import AddColumnNotNullNoDefault
+from .add_column_volatile_default import AddColumnVolatileDefault
+from .base import Hit, Rule
+from .change_column_type import ChangeColumnType
+from .concurrently_in_transaction import ConcurrentlyInTransaction
+from .constraint_not_valid import ConstraintNotValid
+from .contract_without_tag import ContractWithoutTag
+from .drop_column import DropColumn
+from .drop_index_not_concurrent import DropIndexNotConcurrent
+from .drop_table import DropTable
+from .empty_migration import EmptyMigration
+from .index_not_concurrent import IndexNotConcurrent
+from .missing_down import MissingDown
+from .missing_lock_timeout import MissingLockTimeout
+from .mixed_phase import MixedPhase
+from .non_idempotent import NonIdempotent
+from .parse_error import ParseError
+from .rename import Rename
+from .set_not_null import SetNotNull
+from .truncate import Truncate
+from .unbounded_dml import UnboundedDml
+from .unique_constraint_without_index import UniqueConstraintWithoutIndex
+
+RULES: tuple[Rule, ...] = (
+    ParseError(),
+    EmptyMigration(),
+    DropTable(),
+    DropColumn(),
+    Truncate(),
+    UnboundedDml(),
+    IndexNotConcurrent(),
+    DropIndexNotConcurrent(),
+    AddColumnNotNullNoDefault(),
+    AddColumnVolatileDefault(),
+    ConstraintNotValid(),
+    UniqueConstraintWithoutIndex(),
+    SetNotNull(),
+    ChangeColumnType(),
+    Rename(),
+    ConcurrentlyInTransaction(),
+    MissingLockTimeout(),
+    NonIdempotent(),
+    MissingDown(),
+    ContractWithoutTag(),
+    MixedPhase(),
+)
+
+def rule_doc(rule: Rule) -> str:
+    """The rule module's docstring: what is wrong, the unsafe form, the safe form."""
+    import sys
+
+    return (sys.modules[type(rule).__module__].__doc__ or rule.summary).strip()
+
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+RULE_IDS: frozenset[str] = frozenset(RULES_BY_ID)
+
+__all__ = ["RULES", "RULES_BY_ID", "RULE_IDS", "Hit", "Rule", "rule_doc"]

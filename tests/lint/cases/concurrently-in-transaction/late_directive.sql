@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+-- lockgate:no-transaction   (too late: the engine reads only the header)
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id); -- expect: concurrently-in-transaction

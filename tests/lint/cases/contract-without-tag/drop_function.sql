@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS legacy_score(bigint); -- expect: contract-without-tag

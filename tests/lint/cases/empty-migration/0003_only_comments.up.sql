@@ -1,0 +1,3 @@
+-- expect: empty-migration
+-- TODO: write the migration
+/* nothing here yet */

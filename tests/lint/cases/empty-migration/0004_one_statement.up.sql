@@ -1,0 +1,2 @@
+-- A single statement without its semicolon is still a migration.
+SELECT 1

@@ -1,0 +1,1 @@
+-- Deliberately empty: nothing to undo.

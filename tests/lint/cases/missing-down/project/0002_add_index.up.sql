@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS order_lines (id bigint PRIMARY KEY);

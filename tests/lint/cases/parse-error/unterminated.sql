@@ -1,0 +1,3 @@
+-- expect-at 2: parse-error
+SELECT 'not closed;
+DROP TABLE users;

@@ -1,0 +1,1 @@
+ALTER TABLE page_views DROP COLUMN IF EXISTS session_id;

@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+ALTER TABLE page_views ALTER COLUMN referrer TYPE text;

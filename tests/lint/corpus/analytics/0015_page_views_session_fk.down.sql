@@ -1,0 +1,1 @@
+ALTER TABLE page_views DROP CONSTRAINT IF EXISTS page_views_session_fk;

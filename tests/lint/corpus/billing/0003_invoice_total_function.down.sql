@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS billing.invoice_total(bigint);

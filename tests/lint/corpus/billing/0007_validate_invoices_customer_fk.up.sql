@@ -1,0 +1,1 @@
+ALTER TABLE billing.invoices VALIDATE CONSTRAINT invoices_customer_fk;

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS billing.credit_notes;

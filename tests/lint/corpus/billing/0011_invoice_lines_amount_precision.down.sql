@@ -1,0 +1,1 @@
+SELECT 1; -- narrowing back would need a check

@@ -1,0 +1,1 @@
+ALTER TABLE billing.invoice_lines ALTER COLUMN quantity TYPE integer;

@@ -1,0 +1,1 @@
+-- irreversible: restore from the archive

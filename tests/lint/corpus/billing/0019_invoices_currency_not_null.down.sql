@@ -1,0 +1,1 @@
+ALTER TABLE billing.invoices ALTER COLUMN currency DROP NOT NULL;

@@ -1,0 +1,2 @@
+-- Reserved for the search migration (moved to 017).
+-- Nothing to do here.

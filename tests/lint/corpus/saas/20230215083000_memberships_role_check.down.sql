@@ -1,0 +1,1 @@
+ALTER TABLE memberships DROP CONSTRAINT IF EXISTS memberships_role_check;

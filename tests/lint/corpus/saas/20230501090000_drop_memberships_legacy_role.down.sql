@@ -1,0 +1,1 @@
+ALTER TABLE memberships ADD COLUMN IF NOT EXISTS legacy_role text;

@@ -1,0 +1,2 @@
+-- Everyone has to log in again after the auth migration.
+DELETE FROM sessions;

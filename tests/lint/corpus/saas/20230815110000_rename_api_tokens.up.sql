@@ -1,0 +1,1 @@
+ALTER TABLE api_tokens RENAME TO access_tokens;

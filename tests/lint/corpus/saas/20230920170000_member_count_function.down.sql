@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS tenant_member_count(uuid);

@@ -1,0 +1,1 @@
+ALTER TABLE order_items DROP CONSTRAINT IF EXISTS order_items_product_fk;

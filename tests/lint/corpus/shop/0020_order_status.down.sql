@@ -1,0 +1,2 @@
+ALTER TABLE orders DROP COLUMN IF EXISTS status;
+DROP TYPE IF EXISTS order_status;

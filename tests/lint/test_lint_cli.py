@@ -1,0 +1,188 @@
+"""`lockgate lint` as a real process: selection of files, formats, exit codes, bad usage."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fixtures.projects import Project, clean_env
+
+UNSAFE = "CREATE INDEX idx_users_email ON users (email);\n"
+SAFE = "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN IF NOT EXISTS locale text;\n"
+
+
+def one_line_error(result: object, code: int) -> str:
+    assert result.returncode == code, result  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output, result  # type: ignore[attr-defined]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]  # type: ignore[attr-defined]
+    assert len(lines) == 1, result
+    return lines[0]
+
+
+def test_lint_the_project_folder(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_create_users", "CREATE TABLE IF NOT EXISTS users (id bigint, email text);",
+                       "DROP TABLE IF EXISTS users;")
+    sqlite_project.add("0002_index_email", UNSAFE, "DROP INDEX IF EXISTS idx_users_email;")
+    result = sqlite_project.cli("lint", check=1)
+    assert "migrations/0002_index_email.up.sql:1:1: error[index-not-concurrent]" in result.stdout
+    assert "safe: CREATE INDEX CONCURRENTLY" in result.stdout
+    assert "\x1b[" not in result.stdout  # NO_COLOR, and not a terminal
+    assert result.stdout.rstrip().endswith("1 at or above error: exit 1.")
+
+
+def test_exit_zero_when_nothing_reaches_fail_on(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_locale", SAFE, "ALTER TABLE users DROP COLUMN IF EXISTS locale;")
+    assert sqlite_project.cli("lint", check=0).stdout.startswith("No problems in 1 file")
+    sqlite_project.add("0002_no_down", SAFE)
+    sqlite_project.cli("lint", check=0)  # missing-down is a warning
+    result = sqlite_project.cli("lint", "--fail-on", "warning", check=1)
+    assert "warning[missing-down]" in result.stdout
+
+
+def test_json_sarif_and_github_formats(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")
+    data = json.loads(sqlite_project.cli("lint", "--format", "json", check=1).stdout)
+    assert data["summary"]["error"] == 1 and data["summary"]["failing"] == 1
+    assert data["files"][0]["phase"] == "expand"
+    assert {f["rule"] for f in data["findings"]} == {"index-not-concurrent", "missing-lock-timeout", "non-idempotent"}
+    for flags in (["--json", "lint"], ["lint", "--json"]):
+        assert json.loads(sqlite_project.cli(*flags, check=1).stdout)["summary"]["error"] == 1
+    sarif = json.loads(sqlite_project.cli("lint", "--format", "sarif", check=1).stdout)
+    assert sarif["version"] == "2.1.0"
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "index-not-concurrent" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    github = sqlite_project.cli("lint", "--format", "github", check=1).stdout
+    assert github.startswith("::error file=migrations/0001_index.up.sql,line=1,col=1,"
+                             "title=lockgate index-not-concurrent::")
+
+
+def test_explicit_paths_and_pg_version(sqlite_project: Project) -> None:
+    loose = sqlite_project.dir / "sql" / "hotfix.sql"
+    loose.parent.mkdir()
+    loose.write_text("SET lock_timeout = '1s';\nALTER TABLE orders ADD COLUMN IF NOT EXISTS n int DEFAULT 0;\n")
+    sqlite_project.cli("lint", "sql", check=0)
+    old = sqlite_project.cli("lint", "sql/hotfix.sql", "--pg-version", "10", check=1)
+    assert "add-column-volatile-default" in old.stdout and "before PostgreSQL 11" in old.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["lint", "--pg-version", "latest"], "major version"),
+    (["lint", "nowhere.sql"], "does not exist"),
+    (["lint", "x.sql", "--pending"], "not both"),
+])
+def test_bad_usage_exits_2_with_one_line(sqlite_project: Project, args: list[str], words: str) -> None:
+    (sqlite_project.dir / "x.sql").write_text("SELECT 1;")
+    assert words in one_line_error(sqlite_project.cli(*args), 2)
+
+
+def test_bad_choices_are_click_usage_errors(sqlite_project: Project) -> None:
+    result = sqlite_project.cli("lint", "--format", "xml")
+    assert result.returncode == 2 and "'xml' is not one of" in result.stderr
+
+
+def test_config_table_and_its_errors(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")
+    config = sqlite_project.dir / "lockgate.toml"
+    config.write_text('[lint]\nrules = { "index-not-concurrent" = "warning" }\n')
+    sqlite_project.cli("lint", check=0)
+    config.write_text('[lint]\nrules = { "index-not-concurent" = "off" }\n')
+    assert "did you mean 'index-not-concurrent'" in one_line_error(sqlite_project.cli("lint"), 2)
+
+
+def test_explicit_paths_need_no_database_url(sqlite_project: Project) -> None:
+    (sqlite_project.dir / "lockgate.toml").write_text(
+        'database_url = "${DATABASE_URL}"\n[lint]\nrules = { "missing-lock-timeout" = "off" }\n')
+    (sqlite_project.dir / "a.sql").write_text("ALTER TABLE t ADD COLUMN IF NOT EXISTS c int;\n")
+    result = sqlite_project.cli("lint", "a.sql", database_url=False, check=0)
+    assert result.stdout.startswith("No problems")
+
+
+def test_pending_lints_what_up_would_apply(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_create_users", "CREATE TABLE users (id bigint, email text);", "DROP TABLE users;")
+    sqlite_project.cli("up", check=0)
+    sqlite_project.add("0002_index_email", UNSAFE, "DROP INDEX idx_users_email;")
+    report = json.loads(sqlite_project.cli("lint", "--pending", "--format", "json", check=1).stdout)
+    assert [f["file"] for f in report["files"]] == [str(sqlite_project.migrations / "0002_index_email.up.sql")]
+
+
+def test_pending_on_postgresql_knows_the_live_database(pg_project: Project) -> None:
+    pg_project.execute("CREATE TABLE users (id bigint, email text); INSERT INTO users VALUES (1, 'a'); ANALYZE users;")
+    pg_project.add("0001_orders", "CREATE TABLE IF NOT EXISTS orders (id bigint, user_id bigint);", "SELECT 1;")
+    pg_project.add("0002_orders_index", "CREATE INDEX IF NOT EXISTS idx_orders_user ON orders (user_id);",
+                   "SELECT 1;")
+    pg_project.add("0003_users_index", "SET lock_timeout = '1s';\n" + UNSAFE.replace("INDEX", "INDEX IF NOT EXISTS"),
+                   "SELECT 1;")
+    # Statically, 0002 indexes an existing table; against the database both tables are known.
+    assert "0002_orders_index.up.sql:1:1: error[index-not-concurrent]" in pg_project.cli("lint", check=1).stdout
+    live = json.loads(pg_project.cli("lint", "--pending", "--format", "json", check=0).stdout)
+    assert [(f["rule"], f["severity"], Path(f["file"]).name) for f in live["findings"]] == [
+        ("index-not-concurrent", "warning", "0003_users_index.up.sql")]
+    assert "small_table_rows" in live["findings"][0]["notes"][0]
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false",
+                    *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_changed_since_lints_only_changed_files(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")
+    _git(sqlite_project.dir, "init", "-q")
+    _git(sqlite_project.dir, "add", "migrations")
+    _git(sqlite_project.dir, "commit", "-q", "-m", "first")
+    sqlite_project.add("0002_locale", SAFE, "SELECT 1;")
+    result = sqlite_project.cli("lint", "--changed-since", "HEAD", "--format", "json", check=0)
+    assert [Path(f["file"]).name for f in json.loads(result.stdout)["files"]] == ["0002_locale.up.sql"]
+    assert "bad-ref" in one_line_error(sqlite_project.cli("lint", "--changed-since", "bad-ref"), 2)
+
+
+def test_colour_only_when_asked(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")
+    coloured = sqlite_project.cli("lint", env={"NO_COLOR": "", "FORCE_COLOR": "1"}, check=1).stdout
+    assert "\x1b[1;31merror\x1b[0m" in coloured
+
+
+def test_lint_help_and_import_stay_light(tmp_path: Path) -> None:
+    probe = ("import runpy, sys\nsys.argv = ['lockgate', 'lint', '--help']\n"
+             "try:\n    runpy.run_module('lockgate', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "import lockgate.lint\n"
+             "print(','.join(m for m in ('pglast', 'psycopg', 'rich') if m in sys.modules), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=clean_env(), capture_output=True,
+                          text=True, timeout=60)
+    assert "--changed-since" in proc.stdout
+    assert proc.stderr.strip() == ""
+
+
+def test_up_refuses_an_error_level_finding_and_skip_lint_overrides(pg_project: Project) -> None:
+    linted = Project(pg_project.dir, pg_project.url, lint=True)
+    linted.add("0001_users", "CREATE TABLE users (id bigint);", "DROP TABLE users;")
+    linted.cli("up", check=0)
+    linted.add("0002_drop_users", "DROP TABLE users;", "SELECT 1;")
+    refused = linted.cli("up")
+    assert refused.returncode == 1 and "0002_drop_users.up.sql:1 drop-table" in refused.stderr
+    assert "users" in linted.tables()
+    linted.cli("up", "--skip-lint", check=0)
+    assert "users" not in linted.tables()
+
+
+def test_component_all_lints_every_component(tmp_path: Path) -> None:
+    project = Project(tmp_path / "proj", f"sqlite:///{tmp_path}/unused.db")
+    (project.dir / "lockgate.toml").write_text(
+        f'[components.operational]\ndatabase_url = "sqlite:///{tmp_path}/op.db"\nmigrations_dir = "db/op"\n'
+        f'[components.analytics]\ndatabase_url = "sqlite:///{tmp_path}/an.db"\nmigrations_dir = "db/an"\n'
+        '[components.analytics.lint]\nrules = { "index-not-concurrent" = "warning" }\n')
+    for folder in ("op", "an"):
+        path = project.dir / "db" / folder
+        path.mkdir(parents=True)
+        (path / "0001_index.up.sql").write_text(UNSAFE)
+        (path / "0001_index.down.sql").write_text("SELECT 1;")
+    result = project.cli("--component", "all", "lint", "--format", "json", database_url=False, check=1)
+    findings = json.loads(result.stdout)["findings"]
+    got = sorted((Path(f["file"]).parent.name, f["severity"]) for f in findings if f["rule"] == "index-not-concurrent")
+    assert got == [("an", "warning"), ("op", "error")]
+    assert "choose one" in one_line_error(project.cli("lint", database_url=False), 2)
