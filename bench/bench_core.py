@@ -425,6 +425,10 @@ class Bench:
         if "lockgate" in self.tools:
             self.lockgate, extra = find_lockgate(a.lockgate)
             self.lockgate_env = clean_env(extra)
+            # An installed package has its .pyc files; a developer shell with
+            # PYTHONDONTWRITEBYTECODE=1 would time a recompile of every module instead.
+            self.lockgate_env.pop("PYTHONDONTWRITEBYTECODE", None)
+            self.lockgate_env["PYTHONPYCACHEPREFIX"] = str(self.work_dir / "pycache")
             self.info["lockgate_cmd"] = shlex.join(self.lockgate)
             self.info["lockgate"] = check_lockgate(self.lockgate, self.lockgate_env, self.scratch)
         self.info["cpu_busy_before"] = _busy()
