@@ -48,7 +48,10 @@ class LockgateError(Exception):
         super().__init__(self.message)
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+        if not self.hint:
+            return self.message
+        stop = "" if self.message.endswith((".", "!", "?", ":")) else "."
+        return f"{self.message}{stop} {self.hint}"
 
     def to_dict(self) -> dict[str, object]:
         return {"error": type(self).__name__, "message": self.message, "hint": self.hint,
