@@ -74,8 +74,16 @@ def history(settings: Settings, *, limit: int | None = None, version: str | None
     """The append-only record of every run of every migration, oldest first."""
     from .ledger import read_history
 
+    if limit is not None and limit < 1:
+        raise ConfigError(f"--limit must be 1 or more, not {limit}.")
     with open_session(settings, on_event=None, lock=False, log=False) as s:
-        return read_history(s.adapter, limit=limit, version=version)
+        entries = read_history(s.adapter)
+    if version is not None:
+        wanted = version.strip()
+        head, _, rest = wanted.partition("_")
+        entries = [e for e in entries if e.version == wanted
+                   or (not rest and head.isdigit() and version_of(e.version) == int(head))]
+    return entries[-limit:] if limit else entries
 
 
 def verify(settings: Settings) -> list[VerifyProblem]:
@@ -99,10 +107,11 @@ def verify(settings: Settings) -> list[VerifyProblem]:
     newest = max((st.version for st in states if st.state is State.APPLIED), default=None)
     for st in states:
         if st.state is State.CHECKSUM_MISMATCH:
-            problems.append(VerifyProblem(st.ident, "checksum_mismatch", ChecksumMismatch(
-                st.ident, st.recorded_checksum or "", st.checksum).message))
+            problems.append(VerifyProblem(st.ident, "checksum_mismatch", str(ChecksumMismatch(
+                st.ident, st.recorded_checksum or "", st.checksum)).replace("; nothing was applied", "")))
         elif st.state is State.MISSING:
-            problems.append(VerifyProblem(st.ident, "missing", MissingMigrationFile([st.ident]).message))
+            problems.append(VerifyProblem(st.ident, "missing", str(MissingMigrationFile([st.ident])).replace(
+                "; nothing was applied", "")))
         elif st.state is State.DIRTY:
             problems.append(VerifyProblem(st.ident, "dirty", f"Migration {st.ident} is dirty (a run did not finish)."))
         elif st.state is State.PENDING and newest is not None and st.version < newest and not settings.allow_out_of_order:
@@ -200,6 +209,8 @@ def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto
         elif plans and skip_lint and s.adapter.lints:
             note = "lint skipped (--skip-lint)"
             s.emit("lint_skipped", "Safety lint skipped by --skip-lint", level="warn")
+        elif plans and not s.adapter.lints:
+            s.emit("lint_skipped", "Safety lint not run: its rules are PostgreSQL's", level="info")
         if dry_run:
             for m, stmts in plans:
                 s.emit("migration_planned", "Would apply migration", version=m.ident, type="up",
@@ -310,8 +321,12 @@ def baseline(settings: Settings, version: str | None = None, *, on_event: EventC
     with open_session(settings, on_event=on_event, lock=True) as s:
         foreign = s.adapter.foreign_ledger()
         if version is None:
+            example = migrations[-1].ident if migrations else "VERSION"
+            if foreign is not None and foreign.dirty:
+                raise ForeignLedgerError(settings.ledger_table, foreign.tool, foreign.version, dirty=True)
             if foreign is None or foreign.version is None:
-                raise ConfigError("Baseline needs a VERSION.", hint="Run lockgate baseline 0010 (the newest migration already in the database).")
+                raise ConfigError("Baseline needs a VERSION: the newest migration already in the database.",
+                                  hint=f"For example: lockgate baseline {example}")
             version = foreign.version
         rows: list[LedgerRow] = [] if foreign is not None else (s.adapter.read_ledger() or [])
         limit = resolve_target(version, migrations, rows)

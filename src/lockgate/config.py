@@ -173,7 +173,7 @@ class ProjectConfig:
             component = names[0] if len(names) == 1 else None
             if component is None:
                 raise ConfigError(f"This project has several components ({', '.join(names)}); choose one.",
-                                  hint="Pass --component NAME (or --component all for status and up).")
+                                  hint="Pass --component NAME (or --component all for status, up, verify, history and lint).")
         assert component is not None
         if self.components and component not in self.components:
             raise UnknownComponentError(component, names)
@@ -215,6 +215,9 @@ class ProjectConfig:
             raise ConfigError(f"Unknown setting {bad!r}" + (f"; did you mean {close[0]!r}?" if close else "."),
                               hint="See the configuration section of the README.")
         base_dir = self.project_dir
+        if merged.get("database_url") == "":
+            raise ConfigError("The database URL is empty.",
+                              hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out for the SQLite default.")
         url = DatabaseUrl.parse(str(merged.get("database_url") or DEFAULT_URL), base_dir=base_dir)
         migrations_dir = Path(str(merged.get("migrations_dir") or "migrations")).expanduser()
         if not migrations_dir.is_absolute():

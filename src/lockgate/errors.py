@@ -114,16 +114,22 @@ class AuthenticationFailed(DatabaseError):
 class ForeignLedgerError(DatabaseError):
     exit_code = 2
 
-    def __init__(self, table: str, tool: str, version: str | None) -> None:
+    def __init__(self, table: str, tool: str, version: str | None, *, dirty: bool = False) -> None:
         self.table = table
         self.tool = tool
         self.version = version
+        self.dirty = dirty
         at = f" at version {version}" if version else ""
-        super().__init__(
-            f"Table {table} was written by {tool}{at}, not lockgate; nothing was changed.",
-            hint=(f"Adopt this database with `lockgate baseline{' ' + version if version else ' VERSION'}`"
-                  f" (keeps the old table as {table}_{tool.replace('-', '_')}), or set ledger_table to another name."),
-        )
+        state = " (its last migration is marked dirty: it did not finish)" if dirty else ""
+        if dirty:
+            hint = (f"Finish or undo migration {version} by hand first, then adopt the database with"
+                    f" `lockgate baseline VERSION` (the newest migration really applied).")
+        else:
+            hint = (f"Adopt this database with `lockgate baseline{' ' + version if version else ' VERSION'}`"
+                    f" (keeps the old table as {table.rpartition('.')[2]}_{tool.replace('-', '_')}), or set"
+                    " ledger_table to another name and baseline that.")
+        super().__init__(f"Table {table} was written by {tool}{at}{state}, not lockgate; nothing was changed.",
+                         hint=hint)
 
 
 class LockTimeout(LockgateError):

@@ -31,7 +31,7 @@ _EXAMPLE_UP = """\
 -- Description: A first table to show the layout; replace it with your own.
 
 CREATE TABLE IF NOT EXISTS example (
-  id INTEGER PRIMARY KEY,
+  id {id_column},
   name TEXT NOT NULL
 );
 """
@@ -60,7 +60,10 @@ def write_init(directory: Path, *, database_url: str | None = None) -> list[Path
     migrations = directory / "migrations"
     migrations.mkdir(exist_ok=True)
     if not any(migrations.glob("*.sql")):
-        for name, text in (("0001_create_example.up.sql", _EXAMPLE_UP), ("0001_create_example.down.sql", _EXAMPLE_DOWN)):
+        engine = DatabaseUrl.parse(database_url).engine if database_url else "sqlite"
+        id_column = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" if engine == "postgresql" else "INTEGER PRIMARY KEY"
+        up_text = _EXAMPLE_UP.replace("{id_column}", id_column)
+        for name, text in (("0001_create_example.up.sql", up_text), ("0001_create_example.down.sql", _EXAMPLE_DOWN)):
             (migrations / name).write_text(text, encoding="utf-8")
             created.append(migrations / name)
     gitignore = directory / ".gitignore"
@@ -103,7 +106,8 @@ def write_new(migrations_dir: Path, name: str, *, timestamp: bool | None = None)
     up = migrations_dir / f"{ident}.up.sql"
     down = migrations_dir / f"{ident}.down.sql"
     description = slug.replace("_", " ")
-    up.write_text(f"-- Migration: {description}\n-- Version: {version}\n-- Description: \n\n", encoding="utf-8")
-    down.write_text(f"-- Rollback Migration: {description}\n-- Version: {version}\n-- Description: \n\n",
-                    encoding="utf-8")
+    up.write_text(f"-- Migration: {description}\n-- Version: {version}\n-- Description: what it changes and why\n\n",
+                  encoding="utf-8")
+    down.write_text(f"-- Rollback Migration: {description}\n-- Version: {version}\n"
+                    f"-- Description: how it undoes {ident}.up.sql\n\n", encoding="utf-8")
     return up, down

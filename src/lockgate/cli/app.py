@@ -52,7 +52,12 @@ class CliState:
         return load_config(project_dir, config_file=self.config, env_file=self.env_file, flags=flags)
 
     def settings(self, component: str | None = None) -> Any:
-        return self._project().settings(component if component is not None else self._env_component())
+        name = component if component is not None else self._env_component()
+        if name == "all":
+            command = click.get_current_context().info_name
+            raise ConfigError(f"lockgate {command} works on one component at a time, not --component all.",
+                              hint="Name one: --component NAME (status, up, verify, history and lint take all).")
+        return self._project().settings(name)
 
     def _env_component(self) -> str | None:
         return self.component or os.environ.get("LOCKGATE_COMPONENT") or None
@@ -67,6 +72,14 @@ class CliState:
 
 
 pass_state = click.make_pass_decorator(CliState)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it is below it, as `init` prints them."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _fail(state: CliState | None, exc: BaseException) -> NoReturn:
@@ -114,11 +127,12 @@ def handled(fn: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--database-url", envvar=None, metavar="URL",
-              help="postgresql://user@host/db or sqlite:///file.db (default: lockgate.toml, DATABASE_URL, "
-                   "then sqlite:///lockgate.db).")
+              help="postgresql://user@host/db or sqlite:///file.db (overrides DATABASE_URL and lockgate.toml; "
+                   "with none of them: sqlite:///lockgate.db).")
 @click.option("--config", "config", metavar="FILE", help="lockgate.toml or pyproject.toml to read.")
 @click.option("--env-file", metavar="FILE", help="dotenv file read before the environment (e.g. migrate.env).")
-@click.option("--component", metavar="NAME", help="Which configured database; 'all' for status, up, verify.")
+@click.option("--component", metavar="NAME",
+              help="Which configured database; 'all' for status, up, verify, history and lint.")
 @click.option("--migrations-dir", metavar="DIR", help="Folder of {version}_{name}.up.sql / .down.sql files.")
 @click.option("--log-file", metavar="FILE", help="JSON Lines log (default logs/migrations.jsonl; 'off' for none).")
 @click.option("--ledger-table", metavar="NAME", help="Ledger table, optionally schema.name (default schema_migrations).")
@@ -185,6 +199,7 @@ def init(state: CliState, directory: str) -> None:
 @click.argument("name")
 @click.option("--timestamp/--sequential", default=None,
               help="Version as UTC timestamp or next number (default: follow the folder's existing style).")
+@_json_flag
 @pass_state
 @handled
 def new(state: CliState, name: str, timestamp: bool | None) -> None:
@@ -199,7 +214,7 @@ def new(state: CliState, name: str, timestamp: bool | None) -> None:
     if state.json:
         state.render.emit_json({"up": str(up), "down": str(down)})
     else:
-        state.render.out(f"created {up}\ncreated {down}")
+        state.render.out(f"created {_shown(up)}\ncreated {_shown(down)}")
 
 
 @cli.command()
@@ -337,6 +352,8 @@ def baseline(state: CliState, version: str | None) -> None:
     \b
     A golang-migrate or dbmate schema_migrations table is kept aside under a new
     name, and its version is the default VERSION.
+
+    \b
     Example:  lockgate baseline 0010
     """
     from .. import api
@@ -346,7 +363,7 @@ def baseline(state: CliState, version: str | None) -> None:
 
 
 @cli.command()
-@click.option("--limit", type=int, metavar="N", help="Only the newest N entries.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the newest N entries.")
 @click.option("--version", "version", metavar="VERSION", help="Only this migration.")
 @_json_flag
 @pass_state
@@ -386,5 +403,8 @@ cli.add_command(lint)
 def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)
-    except SystemExit:
-        raise
+    except BrokenPipeError:
+        # `lockgate history | head`: the reader left; that is not our failure.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

@@ -18,6 +18,21 @@ from ..model import LedgerRow, Statement
 class ForeignLedger:
     tool: str
     version: str | None
+    dirty: bool = False
+
+
+def classify_foreign(columns: set[str], query: Callable[[str], list[tuple[Any, ...]]],
+                     table: str) -> ForeignLedger | None:
+    """Recognise another tool's ``schema_migrations`` by its columns; None when it is lockgate's own."""
+    if not columns or "checksum" in columns:
+        return None
+    if columns == {"version", "dirty"}:  # golang-migrate: one row, the current version
+        rows = query(f"SELECT version, dirty FROM {table} LIMIT 1")
+        return ForeignLedger("golang-migrate", str(rows[0][0]) if rows else None, bool(rows and rows[0][1]))
+    if columns == {"version"}:  # dbmate: one row per applied version
+        rows = query(f"SELECT max(version) FROM {table}")
+        return ForeignLedger("dbmate", str(rows[0][0]) if rows and rows[0][0] is not None else None)
+    return ForeignLedger("another tool (columns: " + ", ".join(sorted(columns)) + ")", None)
 
 
 class Adapter(Protocol):

@@ -15,7 +15,7 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, history_ddl, poll_interval, quote_ident
+from .base import ForeignLedger, classify_foreign, history_ddl, poll_interval, quote_ident
 
 
 class PostgresAdapter:
@@ -116,7 +116,7 @@ class PostgresAdapter:
         except (pgerrors.UndefinedColumn, pgerrors.InvalidSchemaName):
             foreign = self.foreign_ledger()
             if foreign is not None:
-                raise ForeignLedgerError(self.ledger_name, foreign.tool, foreign.version) from None
+                raise ForeignLedgerError(self.ledger_name, foreign.tool, foreign.version, dirty=foreign.dirty) from None
             raise
         return [LedgerRow(str(v), a, str(c), bool(d)) for v, a, c, d in rows]
 
@@ -141,16 +141,7 @@ class PostgresAdapter:
         return {str(c): str(t) for c, t in rows}
 
     def foreign_ledger(self) -> ForeignLedger | None:
-        cols = self._columns(self.ledger_name)
-        if not cols or "checksum" in cols:
-            return None
-        if set(cols) == {"version", "dirty"}:
-            row = self.conn.execute(f"SELECT version, dirty FROM {self.ledger} LIMIT 1").fetchone()
-            return ForeignLedger("golang-migrate", str(row[0]) if row and not row[1] else None)
-        if set(cols) == {"version"}:
-            row = self.conn.execute(f"SELECT max(version) FROM {self.ledger}").fetchone()
-            return ForeignLedger("dbmate", str(row[0]) if row and row[0] is not None else None)
-        return ForeignLedger("another tool (columns: " + ", ".join(sorted(cols)) + ")", None)
+        return classify_foreign(set(self._columns(self.ledger_name)), self.query, self.ledger)
 
     def adopt_foreign_ledger(self, tool: str) -> str:
         """Rename the other tool's table out of the way; return its new name."""
@@ -270,7 +261,8 @@ def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
     low = str(exc).lower()
     sqlstate = getattr(exc, "sqlstate", None)
     where = str(url)
-    if sqlstate in ("28P01", "28000") or "password authentication failed" in low or "no password supplied" in low:
+    if (sqlstate in ("28P01", "28000") or "password authentication failed" in low or "no password supplied" in low
+            or ("role" in low and "does not exist" in low)):
         return AuthenticationFailed(f"Database {where}: login failed ({text}).")
     if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
         return ConfigError(f"Database {where}: {text}.",

@@ -17,7 +17,7 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import first_token
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, history_ddl, poll_interval, quote_ident
+from .base import ForeignLedger, classify_foreign, history_ddl, poll_interval, quote_ident
 
 _NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
@@ -128,7 +128,7 @@ class SqliteAdapter:
             if msg.startswith("no such column"):
                 foreign = self.foreign_ledger()
                 if foreign is not None:
-                    raise ForeignLedgerError(self.ledger_name, foreign.tool, foreign.version) from None
+                    raise ForeignLedgerError(self.ledger_name, foreign.tool, foreign.version, dirty=foreign.dirty) from None
             if "not a database" in msg or "file is not a database" in msg:
                 raise ConnectionFailed(f"SQLite file {self.path} is not a database.") from None
             raise
@@ -150,17 +150,8 @@ class SqliteAdapter:
     def foreign_ledger(self) -> ForeignLedger | None:
         schema, _, name = self.ledger_name.rpartition(".")
         prefix = quote_ident(schema) + "." if schema else ""
-        cols = {str(r[1]): str(r[2]).lower() for r in
-                self.conn.execute(f"PRAGMA {prefix}table_info({quote_ident(name)})").fetchall()}
-        if not cols or "checksum" in cols:
-            return None
-        if set(cols) == {"version", "dirty"}:
-            row = self.conn.execute(f"SELECT version, dirty FROM {self.ledger} LIMIT 1").fetchone()
-            return ForeignLedger("golang-migrate", str(row[0]) if row and not row[1] else None)
-        if set(cols) == {"version"}:
-            row = self.conn.execute(f"SELECT max(version) FROM {self.ledger}").fetchone()
-            return ForeignLedger("dbmate", str(row[0]) if row and row[0] is not None else None)
-        return ForeignLedger("another tool (columns: " + ", ".join(sorted(cols)) + ")", None)
+        cols = {str(r[1]) for r in self.conn.execute(f"PRAGMA {prefix}table_info({quote_ident(name)})").fetchall()}
+        return classify_foreign(cols, self.query, self.ledger)
 
     def adopt_foreign_ledger(self, tool: str) -> str:
         new = self.ledger_name.rpartition(".")[2] + "_" + tool.replace("-", "_")
