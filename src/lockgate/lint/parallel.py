@@ -47,6 +47,9 @@ def worker_count(files: int, jobs: int | None) -> int:
 def lint_in_parallel(run: Run, work: list[FileJob], workers: int) -> None:
     import pickle
 
+    from ._pgparser import parser
+
+    parser()  # loaded once here, inherited by the children (else each would load it again)
     size = -(-len(work) // workers)
     slices = [work[i:i + size] for i in range(0, len(work), size)]
     children: list[tuple[int, int, list[FileJob]]] = []

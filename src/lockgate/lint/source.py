@@ -27,6 +27,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
 
+from ._pgparser import parser as _parser
+
 if TYPE_CHECKING:
     from .nodes import TableRef
 
@@ -176,7 +178,7 @@ def read_text(path: Path) -> str:
 
 def parse_source(text: str, path: Path | str = "<sql>") -> Source:
     """Parse ``text``; never raises for bad SQL (see :attr:`Source.problems`)."""
-    from pglast import parser  # lazy: importing pglast costs ~45 ms
+    parser = _parser()  # lazy, and without pglast.enums/ast (see ._pgparser)
 
     loc = _Locator(text)
     statements: list[Stmt] = []
@@ -220,7 +222,7 @@ def _collect(tree_json: str, loc: _Locator, base_byte: int, out: list[Stmt]) -> 
 
 
 def _parse_pieces(text: str, loc: _Locator, out: list[Stmt], problems: list[ParseProblem]) -> None:
-    from pglast import parser
+    parser = _parser()
 
     try:
         pieces = list(parser.split(text, with_parser=False, only_slices=True))
@@ -242,7 +244,7 @@ def _parse_pieces(text: str, loc: _Locator, out: list[Stmt], problems: list[Pars
 
 
 def _has_code(text: str) -> bool:
-    from pglast import parser
+    parser = _parser()
 
     if not text.strip():
         return False
@@ -278,7 +280,7 @@ def _with_embedded(statements: list[Stmt], text: str, loc: _Locator) -> list[Stm
 
 
 def _do_statements(do: Stmt, text: str, loc: _Locator) -> Iterator[Stmt]:
-    from pglast import parser
+    parser = _parser()
 
     body_byte: int | None = None
     for arg in do.node.get("args", ()):
@@ -309,7 +311,7 @@ def _do_statements(do: Stmt, text: str, loc: _Locator) -> Iterator[Stmt]:
 
 def _plpgsql_queries(tree: Any) -> Iterator[tuple[int, str]]:
     """(lineno, SQL) of every static statement, and of EXECUTE with a constant string."""
-    from pglast import parser
+    parser = _parser()
 
     stack = [tree]
     found: list[tuple[int, str]] = []
@@ -346,7 +348,7 @@ def _plpgsql_queries(tree: Any) -> Iterator[tuple[int, str]]:
 # -- comments --------------------------------------------------------------------------------
 
 def _comments(text: str, loc: _Locator) -> tuple[Comment, ...]:
-    from pglast import parser
+    parser = _parser()
 
     try:
         tokens = parser.scan(text)
