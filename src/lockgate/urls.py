@@ -59,7 +59,7 @@ class DatabaseUrl:
             _ = parts.port  # raises on a non-numeric port
         except ValueError as exc:
             raise UrlError(f"Database URL {redact_text(raw)!r} is malformed: {exc}.",
-                           hint="Check the host and port: postgresql://user:password@host:5432/dbname.") from None
+                           hint="Check the host and port: postgresql://user@host:5432/dbname.") from None
         return cls(engine, raw)
 
     @property

@@ -269,5 +269,5 @@ def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
                            hint="Create it first (createdb NAME) or fix the database name in the URL.")
     if "invalid" in low and ("dsn" in low or "connection option" in low or "uri" in low):
         return ConfigError(f"Database URL {where} is malformed: {text}.",
-                           hint="Use postgresql://user:password@host:5432/dbname.")
+                           hint="Use postgresql://user@host:5432/dbname (a password goes after the user, user:SECRET@host, or in ~/.pgpass).")
     return ConnectionFailed(f"Database {where} is unreachable: {text}.")

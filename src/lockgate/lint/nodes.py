@@ -12,7 +12,7 @@ are simply absent (``{"ival": {}}`` is the integer 0).
 
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 Node = dict[str, Any]
 
@@ -75,6 +75,13 @@ def table_from_parts(parts: list[str]) -> TableRef:
 def alter_cmds(alter: Node) -> list[Node]:
     """The AlterTableCmd bodies of an AlterTableStmt."""
     return [c["AlterTableCmd"] for c in alter.get("cmds", ()) if "AlterTableCmd" in c]
+
+
+def added_columns(cmds: Iterable[Node]) -> Iterator[Node]:
+    """The ColumnDef of every ``ADD COLUMN`` among an ALTER TABLE's commands."""
+    for cmd in cmds:
+        if cmd.get("subtype") == "AT_AddColumn":
+            yield cmd.get("def", {}).get("ColumnDef", {})
 
 
 def constraints_of(coldef: Node) -> list[Node]:

@@ -41,10 +41,7 @@ class AddColumnNotNullNoDefault(Rule):
         table = stmt.relation
         if table is None or "AT_AddColumn" not in stmt.subtypes or ctx.is_new(table):
             return
-        for cmd in stmt.cmds:
-            if cmd.get("subtype") != "AT_AddColumn":
-                continue
-            col = cmd.get("def", {}).get("ColumnDef", {})
+        for col in nodes.added_columns(stmt.cmds):
             types = {c.get("contype") for c in nodes.constraints_of(col)}
             if not types & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"} or types & _FILLS_ITSELF or nodes.is_serial(col):
                 continue

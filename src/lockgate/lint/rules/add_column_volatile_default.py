@@ -45,10 +45,7 @@ class AddColumnVolatileDefault(Rule):
         table = stmt.relation
         if table is None or "AT_AddColumn" not in stmt.subtypes or ctx.is_new(table):
             return
-        for cmd in stmt.cmds:
-            if cmd.get("subtype") != "AT_AddColumn":
-                continue
-            col = cmd.get("def", {}).get("ColumnDef", {})
+        for col in nodes.added_columns(stmt.cmds):
             name = col.get("colname", "")
             why = self._why(col, ctx.pg_version)
             if why:
