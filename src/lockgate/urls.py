@@ -1,6 +1,6 @@
 """Database URLs: parse, classify by engine, and render without the password.
 
->>> u = DatabaseUrl.parse("postgresql://app:s3cret@db:5432/shop")
+>>> u = DatabaseUrl.parse("postgresql://app:pw@db:5432/shop")
 >>> u.engine, str(u)
 ('postgresql', 'postgresql://app:***@db:5432/shop')
 >>> DatabaseUrl.parse("sqlite:///data/app.db").sqlite_path
