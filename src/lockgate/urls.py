@@ -1,8 +1,8 @@
 """Database URLs: parse, classify by engine, and render without the password.
 
 >>> u = DatabaseUrl.parse("postgresql://app:pw@db:5432/shop")
->>> u.engine, str(u)
-('postgresql', 'postgresql://app:***@db:5432/shop')
+>>> u.engine, "pw" in str(u), "pw" in repr(u)
+('postgresql', False, False)
 >>> DatabaseUrl.parse("sqlite:///data/app.db").sqlite_path
 PosixPath('data/app.db')
 """
