@@ -117,8 +117,8 @@ def handled(fn: F) -> F:
         state = click.get_current_context().find_object(CliState)
         try:
             return fn(*args, **kwargs)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, BrokenPipeError):
+            raise  # click's own, and a closed pipe, which main() treats as a normal end
         except (LockgateError, KeyboardInterrupt, Exception) as exc:
             _fail(state, exc)
 
@@ -402,7 +402,10 @@ cli.add_command(lint)
 
 def main(argv: Sequence[str] | None = None) -> None:
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)
+        try:
+            cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)
+        finally:
+            sys.stdout.flush()  # a pipe closed early shows up here, on the last write
     except BrokenPipeError:
         # `lockgate history | head`: the reader left; that is not our failure.
         devnull = os.open(os.devnull, os.O_WRONLY)
