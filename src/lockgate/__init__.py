@@ -1,8 +1,10 @@
 """lockgate: safe schema migrations for live PostgreSQL and embedded SQLite.
 
->>> import lockgate
->>> settings = lockgate.load_settings("examples/quickstart")   # doctest: +SKIP
->>> lockgate.up(settings).steps                                  # doctest: +SKIP
+Example::
+
+    import lockgate
+    settings = lockgate.load_settings("examples/quickstart")
+    lockgate.up(settings).steps
 
 Everything the CLI does is a function here; none of them prints.
 Heavy modules (psycopg, pglast, rich) load on first use.

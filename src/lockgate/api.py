@@ -1,11 +1,13 @@
 """One function per command. Each takes :class:`~lockgate.config.Settings`, returns
 values, raises :class:`~lockgate.errors.LockgateError`, and never prints.
 
->>> import lockgate
->>> s = lockgate.load_settings("examples/quickstart")      # doctest: +SKIP
->>> report = lockgate.up(s)                                   # doctest: +SKIP
->>> [m.state.value for m in lockgate.status(s)]               # doctest: +SKIP
-['applied', 'applied']
+Example::
+
+    import lockgate
+    s = lockgate.load_settings("examples/quickstart")
+    report = lockgate.up(s)
+    [m.state.value for m in lockgate.status(s)]
+    # -> ['applied', 'applied']
 """
 
 from __future__ import annotations
@@ -373,8 +375,10 @@ def init(directory: str | os.PathLike[str] = ".", *, database_url: str | None = 
 class Project:
     """The API bound to one component's settings.
 
-    >>> p = Project.load("examples/quickstart")   # doctest: +SKIP
-    >>> p.up(); p.status()                         # doctest: +SKIP
+    Example::
+
+        p = Project.load("examples/quickstart")
+        p.up(); p.status()
     """
 
     settings: Settings

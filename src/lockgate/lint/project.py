@@ -1,9 +1,11 @@
 """``lint`` as an API function over a project's Settings: which files, which options, which database.
 
->>> import lockgate
->>> settings = lockgate.load_settings("examples/phase2")              # doctest: +SKIP
->>> lint_project(settings, changed_since="origin/main").exit_code()  # doctest: +SKIP
-0
+Example::
+
+    import lockgate
+    settings = lockgate.load_settings("examples/phase2")
+    lint_project(settings, changed_since="origin/main").exit_code()
+    # -> 0
 """
 
 from __future__ import annotations
