@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import string
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -51,8 +51,6 @@ class Settings:
     def history_table(self) -> str:
         return self.ledger_table + "_history"
 
-    def replace(self, **changes: Any) -> "Settings":
-        return replace(self, **changes)
 
 
 def read_env_file(path: Path) -> dict[str, str]:

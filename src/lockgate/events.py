@@ -36,6 +36,10 @@ class Emitter:
         if self.callback is not None:
             self.callback(Event("log_unwritable", "warn", message))
 
+    def close(self) -> None:
+        if self._log is not None:
+            self._log.close()
+
     def __call__(self, event: str, message: str = "", *, level: str = "info", **fields: object) -> None:
         clean = redact_mapping(dict(fields), self.secrets)
         msg = redact_text(message, self.secrets)

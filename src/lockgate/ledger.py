@@ -116,13 +116,12 @@ def _ts(adapter: Adapter, value: datetime) -> Any:
     return value if adapter.placeholder == "%s" else value.isoformat(timespec="milliseconds")
 
 
-def read_history(adapter: Adapter, *, limit: int | None = None, version: str | None = None) -> list[HistoryEntry]:
-    where = f" WHERE version = {adapter.placeholder}" if version else ""
-    params: tuple[Any, ...] = (version,) if version else ()
+def read_history(adapter: Adapter) -> list[HistoryEntry]:
+    """Every history row, oldest first ([] before the first run); callers filter."""
     sql = (f"SELECT id, version, direction, checksum, started_at, finished_at, duration_ms, outcome, error,"
-           f" os_user, host, tool_version, run_id, note FROM {adapter.history}{where} ORDER BY id")
+           f" os_user, host, tool_version, run_id, note FROM {adapter.history} ORDER BY id")
     try:
-        rows = adapter.query(sql, params)
+        rows = adapter.query(sql)
     except Exception as exc:
         if adapter.is_driver_error(exc) and adapter.read_ledger() is None:
             return []
@@ -132,7 +131,7 @@ def read_history(adapter: Adapter, *, limit: int | None = None, version: str | N
         entries.append(HistoryEntry(int(r[0]), str(r[1]), str(r[2]), r[3], _dt(r[4]), _dt(r[5]),
                                     float(r[6]) if r[6] is not None else None, str(r[7]), r[8], r[9], r[10],
                                     r[11], r[12], r[13]))
-    return entries[-limit:] if limit else entries
+    return entries
 
 
 def _dt(value: Any) -> datetime | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .errors import LockgateError
 from .model import LedgerRow, Migration, MigrationStatus, State
 
 
@@ -58,8 +57,3 @@ def resolve_target(target: str, migrations: Sequence[Migration], rows: Sequence[
     close = difflib.get_close_matches(text, list(known), n=1)
     raise ConfigError(f"Version {text!r} matches no migration." + (f" Did you mean {close[0]!r}?" if close else ""),
                       hint="Run lockgate status to list the versions.")
-
-
-def assert_no_errors(problems: Sequence[LockgateError]) -> None:
-    if problems:
-        raise problems[0]

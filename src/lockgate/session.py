@@ -44,6 +44,4 @@ def open_session(settings: Settings, *, on_event: EventCallback | None, lock: bo
                 adapter.release_lock()
         finally:
             adapter.close()
-            log_sink = getattr(emit, "_log", None)
-            if log_sink is not None:
-                log_sink.close()
+            emit.close()

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from fixtures.projects import CliResult, Project, clean_env
+from fixtures.projects import COMPONENTS_TOML, CliResult, Project, clean_env
 from fixtures.runbook import PRODUCTS_DOWN, PRODUCTS_UP
 
 
@@ -445,15 +445,7 @@ def test_config_flag_points_at_another_folder(tmp_path: Path) -> None:
     assert _which_db(project) == {"cfg.db"}
 
 
-COMPONENTS = """\
-[components.operational]
-database_url = "${DB_URL}"
-migrations_dir = "db/operational"
-
-[components.analytics]
-database_url = "${ANALYTICS_URL}"
-migrations_dir = "db/analytics"
-"""
+COMPONENTS = COMPONENTS_TOML
 
 
 def test_components_one_and_all(tmp_path: Path) -> None:

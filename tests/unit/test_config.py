@@ -9,6 +9,8 @@ import pytest
 from lockgate import load_settings
 from lockgate.errors import ConfigError, UnknownComponentError
 
+from fixtures.projects import COMPONENTS_TOML
+
 
 def _db(settings) -> str:  # the SQLite file name a Settings points at
     return settings.database_url.sqlite_path.name
@@ -122,15 +124,7 @@ def test_missing_env_file_is_a_config_error(tmp_path: Path) -> None:
         load_settings(tmp_path, env_file=tmp_path / "nope.env", environ={})
 
 
-COMPONENTS = """\
-[components.operational]
-database_url = "${DB_URL}"
-migrations_dir = "db/operational"
-
-[components.analytics]
-database_url = "${ANALYTICS_URL}"
-migrations_dir = "db/analytics"
-"""
+COMPONENTS = COMPONENTS_TOML
 
 
 def test_components_each_have_their_url_and_folder(tmp_path: Path) -> None:

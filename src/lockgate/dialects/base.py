@@ -2,8 +2,9 @@
 
 Capability flags (documented attributes, never engine-name checks):
 
-* ``transactional_ddl``: DDL rolls back with the transaction (PostgreSQL, SQLite).
 * ``placeholder``: the DB-API parameter marker, ``%s`` or ``?``.
+* ``batch_transactions``: a transactional migration goes to the server as one message.
+* ``lints``: ``up`` runs the safety linter (its rules are PostgreSQL's).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ def classify_foreign(columns: set[str], query: Callable[[str], list[tuple[Any, .
 
 class Adapter(Protocol):
     name: str
-    transactional_ddl: bool
     batch_transactions: bool  # a transactional migration goes as one message (see runner)
     lints: bool  # `up` runs the safety linter (its rules are PostgreSQL's)
     placeholder: str

@@ -24,7 +24,6 @@ class PostgresAdapter:
     share the connection that holds the session-level advisory lock."""
 
     name = "postgresql"
-    transactional_ddl = True
     batch_transactions = True
     lints = True  # the safety linter's rules are PostgreSQL's
     placeholder = "%s"

@@ -50,7 +50,6 @@ def _append(out: list[Statement], text: str, start: int, chunk: str) -> None:
 
 class SqliteAdapter:
     name = "sqlite"
-    transactional_ddl = True
     lints = False  # PostgreSQL rules; SQLite-only syntax would read as parse errors
     batch_transactions = False  # in-process: a round trip costs nothing, statement by statement is as fast
     placeholder = "?"
