@@ -68,7 +68,7 @@ def write_init(directory: Path, *, database_url: str | None = None) -> list[Path
             created.append(migrations / name)
     gitignore = directory / ".gitignore"
     lines = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.exists() else []
-    wanted = [w for w in ("logs/", "*.db", "*.lockgate-lock") if w not in lines]
+    wanted = [w for w in ("logs/", "*.db", "*.lockgate-lock", ".lockgate_cache/") if w not in lines]
     if wanted:
         with gitignore.open("a", encoding="utf-8") as fh:
             if lines and lines[-1] != "":

@@ -202,7 +202,8 @@ def test_init_then_up_on_the_embedded_default(tmp_path: Path) -> None:
     project = Project(tmp_path / "fresh", "sqlite:///unused.db")
     project.cli("init", database_url=False, check=0)
     assert (project.dir / "lockgate.toml").is_file()
-    assert "logs/" in (project.dir / ".gitignore").read_text().splitlines()
+    ignored = (project.dir / ".gitignore").read_text().splitlines()
+    assert {"logs/", "*.db", ".lockgate_cache/"} <= set(ignored)
     ups = sorted(p.name for p in project.migrations.glob("*.up.sql"))
     assert len(ups) == 1
     project.cli("up", database_url=False, check=0)

@@ -29,9 +29,14 @@ _LEVELS = ("error", "warning", "info")
 @click.option("--json", "json_local", is_flag=True, help="Same as --format json.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for long runs (default: automatic, by file count and CPUs).")
+@click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
+              help="Where to keep results of unchanged files (default: lint.cache, else .lockgate_cache "
+              "in the project folder).")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
-         fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None) -> None:
+         fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, no_cache: bool,
+         cache_dir: Path | None) -> None:
     """Check migrations for operations that lock, rewrite or lose data, and say the safe way.
 
     \b
@@ -41,6 +46,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
       lockgate lint --changed-since origin/main --format github    # in CI
       lockgate lint db/migrations/0042_add_index.up.sql --pg-version 12
       lockgate lint --format sarif > lockgate.sarif
+      lockgate lint --no-cache                     # ignore .lockgate_cache (results of unchanged files)
 
     Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
     Suppress one with `-- lockgate:ignore RULE reason` on the line before the statement.
@@ -52,8 +58,9 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
         fmt = fmt or "json"
     fmt = fmt or "text"
     try:
+        cache: bool | Path = False if no_cache else (cache_dir or True)
         code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
-                    pg_version=pg_version, jobs=jobs)
+                    pg_version=pg_version, jobs=jobs, cache=cache)
     except LockgateError as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
@@ -61,10 +68,11 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
 
 
 def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | None, fmt: str,
-         fail_on: str | None, pg_version: str | None, jobs: int | None) -> int:
+         fail_on: str | None, pg_version: str | None, jobs: int | None, cache: bool | Path) -> int:
     from ..errors import ConfigError
     from ..lint import LintReport, lint_project, render
     from ..lint.engine import lint_paths
+    from ..lint.project import cache_folder
 
     if paths and pending:
         raise ConfigError("lint takes PATHs or --pending, not both.",
@@ -80,7 +88,7 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         if changed_since:
             raise ConfigError("--changed-since needs a readable project configuration.")
         options = _options(_raw_lint_table(state), fail_on, pg_version)
-        report = lint_paths(paths, options, jobs=jobs)
+        report = lint_paths(paths, options, jobs=jobs, cache_dir=cache_folder(cache, options, Path.cwd()))
         code = report.exit_code(options.fail_on)
     else:
         reports = []
@@ -88,7 +96,7 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         for settings in every:  # one per component with --component all
             options = _options(dict(settings.lint), fail_on, pg_version)
             part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
-                                options=options, jobs=jobs)
+                                options=options, jobs=jobs, cache=cache)
             code = max(code, part.exit_code(options.fail_on))
             reports.append(part)
         report = reports[0] if len(reports) == 1 else LintReport(

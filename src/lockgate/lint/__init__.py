@@ -14,15 +14,11 @@ Importing this package does not import pglast; parsing does.
 
 from __future__ import annotations
 
-from .catalog import LiveCatalog
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
+# Eager, unlike the rest: `classify` is also the name of its module, which would shadow the function.
 from .classify import Phase, classify
-from .engine import expand_paths, lint_migrations, lint_paths, lint_text
-from .finding import Finding, Severity, Suppression
-from .formats import FORMATS, render
-from .options import DEFAULT_PG_VERSION, LintOptions
-from .project import lint_project
-from .report import FileResult, LintReport
-from .rules import RULES, RULES_BY_ID, Rule
 
 __all__ = [
     "DEFAULT_PG_VERSION",
@@ -46,3 +42,38 @@ __all__ = [
     "lint_text",
     "render",
 ]
+
+# Loaded on first use, so that `lockgate lint` answered from its cache never imports
+# the rules, and `import lockgate.lint` stays cheap.
+_LAZY = {
+    "LiveCatalog": "catalog", "expand_paths": "engine",
+    "lint_migrations": "engine", "lint_paths": "engine", "lint_text": "engine", "Finding": "finding",
+    "Severity": "finding", "Suppression": "finding", "FORMATS": "formats", "render": "formats",
+    "DEFAULT_PG_VERSION": "options", "LintOptions": "options", "lint_project": "project",
+    "FileResult": "report", "LintReport": "report", "RULES": "rules", "RULES_BY_ID": "rules", "Rule": "rules",
+}
+
+if _TYPE_CHECKING:
+    from .catalog import LiveCatalog
+    from .engine import expand_paths, lint_migrations, lint_paths, lint_text
+    from .finding import Finding, Severity, Suppression
+    from .formats import FORMATS, render
+    from .options import DEFAULT_PG_VERSION, LintOptions
+    from .project import lint_project
+    from .report import FileResult, LintReport
+    from .rules import RULES, RULES_BY_ID, Rule
+
+
+def __getattr__(name: str) -> _Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lockgate.lint' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

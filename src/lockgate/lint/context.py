@@ -1,10 +1,8 @@
-"""What the linter knows while it walks the statements of a run, in order.
+"""What the linter knows while it walks the statements of one file, in order.
 
-:class:`SchemaState` holds facts that outlive one file: column types, validated
-``CHECK (col IS NOT NULL)`` constraints, which index belongs to which table, and
-(in a cumulative run, such as the pending list of ``lockgate up``) the tables
-created by earlier migrations. :class:`FileContext` holds one file's view: the
-tables it created, whether ``SET lock_timeout`` has run, the open transaction.
+:class:`FileContext` holds one file's view: the tables it created, whether ``SET
+lock_timeout`` has run, the open transaction; facts that outlive the file live in
+the run's :class:`~.state.SchemaState`.
 
 Rules only read the context, and read it *before* the statement they look at is
 applied (:meth:`FileContext.advance`), so "created earlier in the file" means
@@ -13,73 +11,18 @@ earlier.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import nodes
 from .classify import Change, Effect, Phase, created_key, phase_of, statement_changes
 from .locks import LockUse, strong_lock
 from .nodes import Node, TableRef, TypeInfo
+from .state import Key, SchemaState
 
 if TYPE_CHECKING:
     from .catalog import LiveCatalog
     from .options import LintOptions
     from .source import Source, Stmt
-
-Key = tuple[str, str]
-
-
-#: The facts one file leaves for the next: name -> {key: value}.
-FACT_TABLES = ("column_type", "proven_not_null", "pending_not_null", "index_table")
-
-
-class SchemaState:
-    """Facts carried from one file to the next within one lint run.
-
-    ``facts`` holds what later files may ask about: ``column_type`` ((table, column) ->
-    its typeName node), ``proven_not_null`` ((table, column) -> True: a validated CHECK (col IS
-    NOT NULL)), ``pending_not_null`` ((table, constraint) -> column: added NOT VALID),
-    ``index_table`` (index name -> table). With a :class:`Journal` attached, every read
-    of a fact another file wrote, and every write, is recorded: a worker process lints
-    a slice of the files and the parent replays the writes in order, re-linting a file
-    whose reads turn out different (see :mod:`.parallel`).
-    """
-
-    def __init__(self, cumulative: bool = False) -> None:
-        self.cumulative = cumulative
-        self.new_tables: set[Key] = set()  # created by earlier files (cumulative runs only)
-        self.new_indexes: set[str] = set()
-        self.facts: dict[str, dict[Any, Any]] = {name: {} for name in FACT_TABLES}
-        self.exists_cache: dict[Key, bool] = {}
-        self.rows_cache: dict[Key, int | None] = {}
-        self.journal: Journal | None = None
-
-    def get(self, table: str, key: Any) -> Any:
-        value = self.facts[table].get(key)
-        journal = self.journal
-        if journal is not None and (table, key) not in journal.written:
-            journal.reads.append((table, key, value))
-        return value
-
-    def put(self, table: str, key: Any, value: Any) -> None:
-        """Set a fact; ``None`` removes it."""
-        if value is None:
-            self.facts[table].pop(key, None)
-        else:
-            self.facts[table][key] = value
-        journal = self.journal
-        if journal is not None:
-            journal.writes.append((table, key, value))
-            journal.written.add((table, key))
-
-
-class Journal:
-    """One file's reads of earlier files' facts and its own writes, in order."""
-
-    def __init__(self) -> None:
-        self.reads: list[tuple[str, Any, Any]] = []
-        self.writes: list[tuple[str, Any, Any]] = []
-        self.written: set[tuple[str, Any]] = set()
-
 
 class FileContext:
     """One file being linted: read by the rules, advanced statement by statement by the engine."""

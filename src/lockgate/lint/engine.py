@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
 from ..errors import ConfigError
-from .context import FileContext, SchemaState
-from .directives import Directives, Ignore, read_directives
-from .finding import Finding, Severity, Suppression
+from .finding import Finding
 from .options import DEFAULT_PG_VERSION, LintOptions
 from .report import FileResult, LintReport
-from .rules import RULES, Hit, Rule
-from .source import parse_source, read_text
+from .source import read_text
+from .state import Journal, SchemaState
 
 if TYPE_CHECKING:
     from ..model import Migration
     from .catalog import LiveCatalog
+    from .cache import Cached
+    from .checker import Checker
+    from .parallel import Outcome
 
 
 def lint_migrations(migrations: Sequence[Migration], options: LintOptions, *, live: LiveCatalog | None = None,
-                    cumulative: bool = False, jobs: int | None = None) -> LintReport:
+                    cumulative: bool = False, jobs: int | None = None,
+                    cache_dir: Path | str | None = None) -> LintReport:
     """Lint the up files of ``migrations``, in the order given.
 
     ``cumulative=True`` (``lockgate up`` on its pending list): a table created by an
@@ -37,32 +39,36 @@ def lint_migrations(migrations: Sequence[Migration], options: LintOptions, *, li
     table the database does not have is new too, and lock findings on tables it
     estimates below ``options.small_table_rows`` rows drop to warnings. ``jobs``:
     worker processes for long runs (None: automatic; see :mod:`.parallel`).
+    ``cache_dir``: keep results there and reuse those of unchanged files (plain
+    runs only; see :mod:`.cache`).
     """
     # down_path, not down: the down file is read lazily and the question is only whether it exists.
     work = [FileJob(m.up.path, m.ident, m.up.text, m.up.no_transaction, m.down_path is not None)
             for m in migrations]
-    return _execute(work, options, live, cumulative, jobs)
+    return _execute(work, options, live, cumulative, jobs, cache_dir)
 
 
 def lint_paths(paths: Sequence[Path], options: LintOptions, *, live: LiveCatalog | None = None,
-               cumulative: bool = False, jobs: int | None = None) -> LintReport:
+               cumulative: bool = False, jobs: int | None = None, cache_dir: Path | str | None = None) -> LintReport:
     """Lint .sql files and folders (searched recursively; ``*.down.sql`` files are rollbacks and skipped).
 
     A ``{version}_{name}.up.sql`` file is checked for its ``.down.sql``; the header
     directive ``-- lockgate:no-transaction`` is read from the file itself.
+    ``jobs`` and ``cache_dir`` as for :func:`lint_migrations`.
     """
     files, downs = _collect(paths)
     work = []
-    for path in files:
-        name = path.name
+    for file in files:
+        folder, name = os.path.split(file)
         has_down: bool | None = None
-        ident = name.removesuffix(".sql")
         if name.endswith(".up.sql"):
             ident = name[: -len(".up.sql")]
-            down = os.path.join(os.path.dirname(str(path)), ident + ".down.sql")
+            down = os.path.join(folder, ident + ".down.sql")
             has_down = down in downs or os.path.exists(down)
-        work.append(FileJob(path, ident, None, None, has_down))
-    return _execute(work, options, live, cumulative, jobs)
+        else:
+            ident = name.removesuffix(".sql")
+        work.append(FileJob(Path(file), ident, None, None, has_down))
+    return _execute(work, options, live, cumulative, jobs, cache_dir)
 
 
 def lint_text(text: str, options: LintOptions, *, path: Path | str = "<sql>", no_transaction: bool | None = None,
@@ -82,27 +88,60 @@ class FileJob(NamedTuple):
 
 
 def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None, cumulative: bool,
-             jobs: int | None) -> LintReport:
-    run = Run(options, live, cumulative)
-    from .parallel import lint_in_parallel, worker_count
+             jobs: int | None, cache_dir: Path | str | None = None) -> LintReport:
+    """Lint ``work`` in order; results come from the cache, from worker processes or from here."""
+    from .parallel import Workers, worker_count
 
-    workers = 1 if live is not None or cumulative else worker_count(len(work), jobs)
-    if workers > 1:
-        lint_in_parallel(run, work, workers)
-    else:
-        for job in work:
-            run.lint_job(job)
+    run = Run(options, live, cumulative)
+    plain = live is None and not cumulative  # only these may be cached or spread over workers
+    cache = None
+    known: dict[int, Cached] = {}
+    if cache_dir is not None and plain:
+        from .cache import LintCache
+
+        cache = LintCache(cache_dir, options)
+        for i, job in enumerate(work):
+            hit, work[i] = cache.probe(job)  # a miss comes back with its text, read once
+            if hit is not None:
+                known[i] = hit
+    todo = [i for i in range(len(work)) if i not in known]
+    with Workers(run, work, todo, worker_count(len(todo), jobs) if plain else 1) as workers:
+        for i, job in enumerate(work):
+            hit = known.get(i)
+            if hit is not None:
+                if hit.same_history:  # its reads hold without looking; its writes wait until needed
+                    run.take(hit.findings, hit.result, hit.notes, hit.facts)
+                    continue
+                from .cache import decode_facts
+
+                if run.merge((hit.findings, hit.result, hit.notes, *decode_facts(hit.facts))):
+                    if cache is not None:
+                        cache.confirm(job)
+                    continue
+            else:
+                outcome = workers.outcome(i)
+                if outcome is not None and run.merge(outcome):
+                    if cache is not None:
+                        cache.record(job, outcome)
+                    continue
+            # Linted nowhere else, or it read facts that differ here (an earlier file changed): lint it in order.
+            if cache is not None:
+                cache.record(job, run.lint_recorded(job))
+            else:
+                run.lint_job(job)
+    if cache is not None:
+        cache.save()
     return run.report()
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the .sql files under folders named, in migration order; down files left out."""
-    return _collect(paths)[0]
+    return [Path(f) for f in _collect(paths)[0]]
 
 
-def _collect(paths: Iterable[Path]) -> tuple[list[Path], set[str]]:
-    """(the files to lint, the down files seen while walking folders)."""
-    out: list[Path] = []
+def _collect(paths: Iterable[Path]) -> tuple[list[str], set[str]]:
+    """(the files to lint, the down files seen while walking folders); plain strings, cheaper than Paths."""
+    out: list[str] = []
     downs: set[str] = set()
     seen: set[str] = set()
     for raw in paths:
@@ -127,21 +166,13 @@ def _collect(paths: Iterable[Path]) -> tuple[list[Path], set[str]]:
         for c in candidates:
             if c not in seen:
                 seen.add(c)
-                out.append(Path(c))
+                out.append(c)
     return out, downs
 
 
 def _order_key(folder: str, name: str) -> tuple[str, int, str]:
     head = name.split("_", 1)[0]
     return (folder, int(head) if head.isdigit() else 1 << 62, name)
-
-
-_RULE_ORDER = {rule.id: n for n, rule in enumerate(RULES)}
-
-
-class _Outcome(NamedTuple):
-    hit: Hit
-    rule: Rule
 
 
 class Run:
@@ -152,12 +183,8 @@ class Run:
         self.live = live
         self.state = SchemaState(cumulative=cumulative)
         self.pg_version = options.pg_version or self._live_version() or DEFAULT_PG_VERSION
-        enabled = [r for r in RULES if not (r.id in options.rules and options.rules[r.id] is None)]
-        self.by_kind: dict[str, list[Rule]] = {}
-        for rule in enabled:
-            for kind in rule.kinds:
-                self.by_kind.setdefault(kind, []).append(rule)
-        self.file_rules = [r for r in enabled if type(r).check_file is not Rule.check_file]
+        self._checker: Checker | None = None
+        self._deferred: list[str] = []  # writes of cached files, as JSON, not yet applied to the state
         self.findings: list[Finding] = []
         self.files: list[FileResult] = []
         self.notes: list[str] = []
@@ -175,80 +202,62 @@ class Run:
         return LintReport(tuple(self.findings), tuple(self.files), self.pg_version, tuple(self.notes))
 
     def lint_job(self, job: FileJob) -> None:
-        text = job.text
-        if text is None:
-            try:
-                text = read_text(job.path)
-            except OSError as exc:
-                raise ConfigError(f"File {job.path} cannot be read: {exc.strerror or exc}.") from None
-        self.lint_file(text, job.path, ident=job.ident, no_transaction=job.no_transaction, has_down=job.has_down)
+        if self._checker is None:
+            # Imported here, not at the top: a run answered wholly from the cache never loads
+            # the rules, the parser or pglast.
+            from .checker import Checker
 
-    def lint_file(self, text: str, path: Path, *, ident: str, no_transaction: bool | None,
-                  has_down: bool | None) -> None:
-        source = parse_source(text, path)
-        directives = read_directives(source)
-        self.notes.extend(directives.notes)
-        no_tx = directives.no_transaction if no_transaction is None else no_transaction
-        ctx = FileContext(source, options=self.options, pg_version=self.pg_version, state=self.state,
-                          live=self.live, no_transaction=no_tx, ident=ident, has_down=has_down,
-                          contract_tag=directives.contract_tag is not None)
-        outcomes: list[_Outcome] = []
-        cut = directives.down_section_from
-        by_kind = self.by_kind
-        for stmt in source.statements:
-            if cut is not None and stmt.start >= cut:
-                break
-            for rule in by_kind.get(stmt.kind, ()):
-                for hit in rule.check(stmt, ctx):
-                    outcomes.append(_Outcome(hit, rule))
-            ctx.advance(stmt)
-        for rule in self.file_rules:
-            for hit in rule.check_file(ctx):
-                outcomes.append(_Outcome(hit, rule))
-        ctx.finish()
-        used: set[int] = set()
-        found = [f for f in (self._finding(o, ctx, directives, used) for o in outcomes) if f is not None]
-        found.sort(key=lambda f: (f.line, f.column, _RULE_ORDER[f.rule]))
-        self.findings.extend(found)
-        for n, ignore in enumerate(directives.ignores):
-            if n not in used:
-                self.notes.append(f"{path}:{ignore.line}: lockgate:ignore {','.join(sorted(ignore.rules))} "
-                                  "matched no finding; remove it")
-        self.files.append(FileResult(path, ident, ctx.phase, no_tx))
+            self._checker = Checker(self.options, self.pg_version, self.live)
+        self._settle()
+        text = job.text if job.text is not None else read_text(job.path)
+        findings, result, notes = self._checker.check(text, job.path, self.state, ident=job.ident,
+                                                      no_transaction=job.no_transaction, has_down=job.has_down)
+        self.findings.extend(findings)
+        self.files.append(result)
+        self.notes.extend(notes)
 
-    def _finding(self, outcome: _Outcome, ctx: FileContext, directives: Directives, used: set[int]) -> Finding | None:
-        hit, rule = outcome.hit, outcome.rule
-        if rule.id in self.options.rules:
-            severity = self.options.rules[rule.id]
-            if severity is None:
-                return None
-        else:
-            severity = hit.severity or rule.severity
-        notes: tuple[str, ...] = ()
-        if rule.lock_related and hit.table is not None and self.live is not None and severity is Severity.ERROR:
-            rows = ctx.estimated_rows(hit.table)
-            if rows is not None and rows < self.options.small_table_rows:
-                severity = Severity.WARNING
-                note = (f"{hit.table.display} holds about {rows} rows (below small_table_rows = "
-                        f"{self.options.small_table_rows}), so the lock is brief: reported as a warning.")
-                notes = (note,)
-        line = hit.line or (hit.stmt.line if hit.stmt else 1)
-        column = hit.column or (hit.stmt.column if hit.stmt else 1)
-        suppression = None
-        for n, ignore in enumerate(directives.ignores):
-            if rule.id in ignore.rules and _covers(ignore, hit):
-                suppression = Suppression("ignore", ignore.reason, ignore.line)
-                used.add(n)
-                break
-        destructive = rule.destructive if hit.destructive is None else hit.destructive
-        if suppression is None and destructive and directives.contract_tag is not None:
-            tag_line, reason = directives.contract_tag
-            suppression = Suppression("contract-phase-ok", reason, tag_line)
-        return Finding(rule.id, severity, ctx.source.path, line, column, hit.message, hit.safe or rule.safe,
-                       suppression, notes)
+    def lint_recorded(self, job: FileJob) -> Outcome:
+        """Lint ``job`` and return its outcome with the facts it read and wrote (see :mod:`.parallel`)."""
+        journal = self.state.journal = Journal()
+        n_findings, n_notes = len(self.findings), len(self.notes)
+        try:
+            self.lint_job(job)
+        finally:
+            self.state.journal = None
+        return (self.findings[n_findings:], self.files[-1], self.notes[n_notes:], journal.reads, journal.writes)
 
-
-def _covers(ignore: Ignore, hit: Hit) -> bool:
-    if ignore.statement is None:
+    def merge(self, outcome: Outcome) -> bool:
+        """Take an outcome linted elsewhere if what it read matches the state here; False if not."""
+        findings, result, notes, reads, writes = outcome
+        self._settle()
+        facts = self.state.facts
+        if any(facts[table].get(key) != value for table, key, value in reads):
+            return False
+        self._write(writes)
+        self.findings.extend(findings)
+        self.files.append(result)
+        self.notes.extend(notes)
         return True
-    return hit.stmt is not None and hit.stmt.index == ignore.statement
+
+    def take(self, findings: list[Finding], result: FileResult, notes: list[str], facts: str) -> None:
+        """Take a cached result known to hold here; its writes (``facts``) are replayed only if a later file asks."""
+        self._deferred.append(facts)
+        self.findings.extend(findings)
+        self.files.append(result)
+        self.notes.extend(notes)
+
+    def _settle(self) -> None:
+        if self._deferred:
+            from .cache import decode_facts
+
+            for facts in self._deferred:
+                self._write(decode_facts(facts)[1])
+            self._deferred.clear()
+
+    def _write(self, writes: list[tuple[str, Any, Any]]) -> None:
+        facts = self.state.facts
+        for table, key, value in writes:
+            if value is None:
+                facts[table].pop(key, None)
+            else:
+                facts[table][key] = value

@@ -6,6 +6,7 @@
     fail_on = "error"              # error | warning | info
     pg_version = 15                # default: the server's with --pending, else 14
     small_table_rows = 10000       # live lint: smaller tables get warnings, not errors
+    cache = true                   # false, or a folder (default .lockgate_cache, beside lockgate.toml)
     rules = { "non-idempotent" = "off", "missing-down" = "error" }
 
 >>> LintOptions.from_config({"rules": {"drop-table": "warning"}}).severity_for("drop-table")
@@ -25,7 +26,7 @@ from .finding import Severity
 #: CHECK-then-SET NOT NULL shortcut; 14 is the oldest release still supported.
 DEFAULT_PG_VERSION = 14
 
-_KEYS = ("fail_on", "pg_version", "small_table_rows", "rules")
+_KEYS = ("fail_on", "pg_version", "small_table_rows", "rules", "cache")
 _LEVELS = ("error", "warning", "info", "off")
 
 
@@ -37,6 +38,7 @@ class LintOptions:
     pg_version: int | None = None  # major version; None: the live server's, else DEFAULT_PG_VERSION
     small_table_rows: int = 10_000
     rules: Mapping[str, Severity | None] = field(default_factory=dict)  # None: rule off
+    cache: bool | str = True  # keep results of unchanged files (see .cache); a str names the folder
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any] | None) -> LintOptions:
@@ -56,10 +58,10 @@ class LintOptions:
         raw_rules = table.get("rules", {})
         if not isinstance(raw_rules, Mapping):
             raise ConfigError("Setting lint.rules must be a table, e.g. rules = { \"drop-table\" = \"warning\" }.")
-        from .rules import RULE_IDS
-
         rules: dict[str, Severity | None] = {}
         for rule_id, level in raw_rules.items():
+            from .rules import RULE_IDS  # only when rules are configured: a cached lint never loads them
+
             if rule_id not in RULE_IDS:
                 raise ConfigError(f"Unknown lint rule {rule_id!r} in lint.rules{_did_you_mean(rule_id, RULE_IDS)}",
                                   hint="Run `lockgate lint --help` or the README (Safety linter) for the rule ids.")
@@ -67,7 +69,10 @@ class LintOptions:
                 rules[rule_id] = None
             else:
                 rules[rule_id] = _severity(level, f"lint.rules.{rule_id}")
-        return cls(fail_on=fail_on, pg_version=pg_version, small_table_rows=small, rules=rules)
+        cache = table.get("cache", True)
+        if not isinstance(cache, (bool, str)) or cache == "":
+            raise ConfigError(f"Setting lint.cache must be true, false or a folder, not {cache!r}.")
+        return cls(fail_on=fail_on, pg_version=pg_version, small_table_rows=small, rules=rules, cache=cache)
 
     def severity_for(self, rule_id: str, default: Severity | None = None) -> Severity | None:
         """The configured severity of ``rule_id``; None when it is off."""

@@ -6,9 +6,10 @@ parent lints the first slice of the files itself while each forked child lints
 another slice from an empty :class:`~.context.SchemaState` with a
 :class:`~.context.Journal` attached, recording, per file, every fact it read that
 the file did not write itself, and every fact it wrote. The parent then takes the
-slices in order: a file whose recorded reads match the parent's state at that
+files in order: a file whose recorded reads match the parent's state at that
 point gets the child's findings and its writes are replayed; a file whose reads
 differ (it needed a fact from an earlier slice) is linted again, in the parent.
+Results kept by :mod:`.cache` are merged the same way.
 
 Only plain runs go parallel: no live database (its answers belong to one
 connection) and not cumulative. ``os.fork`` keeps it cheap (the children inherit
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
     from .engine import FileJob, Run
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 FILES_PER_WORKER = 60
 MAX_WORKERS = 16
 
+#: One file's result with what it read from, and wrote to, the run's state.
 Outcome = tuple[list["Finding"], "FileResult", list[str], list[tuple[str, Any, Any]], list[tuple[str, Any, Any]]]
 
 
@@ -44,83 +46,92 @@ def worker_count(files: int, jobs: int | None) -> int:
     return max(1, min(cpus, MAX_WORKERS, files // FILES_PER_WORKER))
 
 
-def lint_in_parallel(run: Run, work: list[FileJob], workers: int) -> None:
+class _Child:
+    def __init__(self, pid: int, read_end: int, indexes: list[int]) -> None:
+        self.pid = pid
+        self.read_end = read_end
+        self.indexes = indexes
+        self.outcomes: dict[int, Outcome] | None = None
+
+    def collect(self) -> dict[int, Outcome]:
+        """Wait for the child; an empty mapping when it failed (its files are then linted by the parent)."""
+        if self.outcomes is None:
+            import pickle
+
+            with os.fdopen(self.read_end, "rb") as src:
+                data = src.read()
+            os.waitpid(self.pid, 0)
+            self.outcomes = {}
+            outcomes: Any = None
+            try:
+                verdict, outcomes = pickle.loads(data) if data else ("error", None)
+            except Exception:  # a truncated payload
+                verdict = "error"
+            if verdict == "ok" and isinstance(outcomes, list) and len(outcomes) == len(self.indexes):
+                self.outcomes = dict(zip(self.indexes, outcomes))
+        return self.outcomes
+
+
+class Workers:
+    """Children linting all but the first slice of ``indexes``; outcomes are collected when first asked for.
+
+    Use as a context manager: leaving it waits for every child, so none is left behind.
+    """
+
+    def __init__(self, run: Run, work: Sequence[FileJob], indexes: list[int], workers: int) -> None:
+        self._by_index: dict[int, _Child] = {}
+        self._children: list[_Child] = []
+        if workers <= 1 or len(indexes) < 2:
+            return
+        from ._pgparser import parser
+
+        parser()  # loaded once here, inherited by the children (else each would load it again)
+        size = -(-len(indexes) // workers)
+        for start in range(size, len(indexes), size):
+            part = indexes[start:start + size]
+            child = _Child(*_fork(run, [work[i] for i in part]), part)
+            self._children.append(child)
+            for i in part:
+                self._by_index[i] = child
+
+    def outcome(self, index: int) -> Outcome | None:
+        """A child's outcome for file ``index``; None when the parent lints it itself."""
+        child = self._by_index.get(index)
+        return None if child is None else child.collect().get(index)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for child in self._children:
+            child.collect()
+
+
+def _fork(run: Run, part: list[FileJob]) -> tuple[int, int]:
     import pickle
 
-    from ._pgparser import parser
-
-    parser()  # loaded once here, inherited by the children (else each would load it again)
-    size = -(-len(work) // workers)
-    slices = [work[i:i + size] for i in range(0, len(work), size)]
-    children: list[tuple[int, int, list[FileJob]]] = []
-    for part in slices[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: lint, send, and leave without running the parent's exit handlers
-            status = 0
-            try:
-                os.close(read_end)
-                try:
-                    payload: tuple[str, Any] = ("ok", _lint_slice(run, part))
-                except BaseException as exc:  # noqa: BLE001 - reported to the parent, which lints the slice itself
-                    payload = ("error", f"{type(exc).__name__}: {exc}")
-                with os.fdopen(write_end, "wb") as out:
-                    pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001
-                status = 1
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end, part))
-    try:
-        for job in slices[0]:
-            run.lint_job(job)
-    finally:
-        results = []
-        for pid, read_end, part in children:
-            with os.fdopen(read_end, "rb") as src:
-                data = src.read()
-            os.waitpid(pid, 0)
-            results.append((data, part))
-    for data, part in results:
-        outcomes: Any
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: lint, send, and leave without running the parent's exit handlers
+        status = 0
         try:
-            verdict, outcomes = pickle.loads(data) if data else ("error", "worker died")
-        except Exception:  # a truncated payload: lint the slice here
-            verdict, outcomes = "error", None
-        if verdict != "ok":
-            for job in part:
-                run.lint_job(job)
-            continue
-        for job, outcome in zip(part, outcomes, strict=True):
-            _merge(run, job, outcome)
+            os.close(read_end)
+            try:
+                payload: tuple[str, Any] = ("ok", _lint_slice(run, part))
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent, which lints the slice itself
+                payload = ("error", f"{type(exc).__name__}: {exc}")
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
 
 
 def _lint_slice(parent: Run, part: list[FileJob]) -> list[Outcome]:
-    from .context import Journal
     from .engine import Run
 
     run = Run(parent.options, None, False)
-    out: list[Outcome] = []
-    for job in part:
-        journal = run.state.journal = Journal()
-        n_findings, n_notes = len(run.findings), len(run.notes)
-        run.lint_job(job)
-        out.append((run.findings[n_findings:], run.files[-1], run.notes[n_notes:], journal.reads, journal.writes))
-    return out
-
-
-def _merge(run: Run, job: FileJob, outcome: Outcome) -> None:
-    findings, result, notes, reads, writes = outcome
-    facts = run.state.facts
-    if any(facts[table].get(key) != value for table, key, value in reads):
-        run.lint_job(job)  # it depended on a fact from an earlier slice: redo it with the real state
-        return
-    for table, key, value in writes:
-        if value is None:
-            facts[table].pop(key, None)
-        else:
-            facts[table][key] = value
-    run.findings.extend(findings)
-    run.files.append(result)
-    run.notes.extend(notes)
+    return [run.lint_recorded(job) for job in part]

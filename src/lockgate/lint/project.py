@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
                  changed_since: str | None = None, options: LintOptions | None = None,
-                 jobs: int | None = None) -> LintReport:
+                 jobs: int | None = None, cache: bool | str | Path = True) -> LintReport:
     """Lint a project's migrations (or ``paths``); never prints.
 
     * default: every migration of ``settings.migrations_dir``;
@@ -34,17 +34,22 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
       ``lockgate up`` does (cumulatively, against the live PostgreSQL catalog);
     * ``changed_since``: only files that differ from that git ref (committed,
       staged, unstaged or untracked) — the CI case;
-    * ``jobs``: worker processes (None: automatic; see :mod:`.parallel`).
+    * ``jobs``: worker processes (None: automatic; see :mod:`.parallel`);
+    * ``cache``: True keeps results of unchanged files in the folder ``lint.cache``
+      names (default ``.lockgate_cache`` in the project folder; see :mod:`.cache`),
+      a path puts them there instead, False turns it off. Never with ``pending``.
     """
     options = options if options is not None else LintOptions.from_config(settings.lint)
     if paths and pending:
         raise ConfigError("lint takes PATHs or --pending, not both.",
                           hint="--pending lints the configured migrations folder.")
     changed = changed_files(changed_since, settings.project_dir) if changed_since else None
+    cache_dir = cache_folder(cache, options, settings.project_dir)
     if paths:
         if changed is None:
-            return lint_paths(paths, options, jobs=jobs)
-        return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs)
+            return lint_paths(paths, options, jobs=jobs, cache_dir=cache_dir)
+        return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs,
+                          cache_dir=cache_dir)
     from ..discovery import discover
 
     migrations = discover(settings.migrations_dir)
@@ -53,7 +58,7 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
                       if m.up.path.resolve() in changed
                       or (m.down_path is not None and m.down_path.resolve() in changed)]
     if not pending:
-        return lint_migrations(migrations, options, jobs=jobs)
+        return lint_migrations(migrations, options, jobs=jobs, cache_dir=cache_dir)
     from .. import api
     from ..model import State
 
@@ -69,6 +74,25 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
             if getattr(session.adapter, "lints", False):
                 live = session.adapter
         return lint_migrations(migrations, options, live=live, cumulative=True)
+
+
+def cache_folder(cache: bool | str | Path, options: LintOptions, base: Path) -> Path | None:
+    """Where lint keeps its cache: ``cache`` (an explicit folder, or False) over ``lint.cache``, below ``base``.
+
+    >>> cache_folder(True, LintOptions(), Path("/srv/app"))
+    PosixPath('/srv/app/.lockgate_cache')
+    >>> cache_folder(True, LintOptions(cache=False), Path("/srv/app")) is None
+    True
+    """
+    from .cache import DEFAULT_DIR
+
+    if cache is True:
+        if options.cache is False:
+            return None
+        cache = DEFAULT_DIR if options.cache is True else options.cache
+    elif cache is False:
+        return None
+    return base / Path(cache).expanduser()
 
 
 def changed_files(ref: str, project_dir: Path) -> set[Path]:
