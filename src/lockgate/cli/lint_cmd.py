@@ -58,7 +58,8 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
         fmt = fmt or "json"
     fmt = fmt or "text"
     try:
-        cache: bool | Path = False if no_cache else (cache_dir or True)
+        # A relative --cache-dir is the user's, from here; lint.cache in the file is relative to the project.
+        cache: bool | Path = False if no_cache else (Path.cwd() / cache_dir if cache_dir else True)
         code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
                     pg_version=pg_version, jobs=jobs, cache=cache)
     except LockgateError as exc:

@@ -39,6 +39,7 @@ from .classify import Phase
 from .finding import Finding, Severity, Suppression
 from .report import FileResult
 from .source import decode_text, read_bytes
+from .state import FACT_TABLES
 
 if TYPE_CHECKING:
     from .engine import FileJob
@@ -53,9 +54,15 @@ _SEVERITIES = {s.value: s for s in Severity}
 _PHASES = {p.value: p for p in Phase}
 _TUPLE_VALUES = frozenset({"index_table"})  # facts whose values are table keys, (schema, name)
 _RACY_NS = 2_000_000_000
+#: An entry: digest, size, mtime_ns, ident, no_transaction, has_down, chain, findings, result, notes, facts.
+_ENTRY_LEN = 11
 
 #: What identifies a file's content: [content hash, size, mtime_ns] (size and mtime None: not trusted).
 Stamp = list[Any]
+
+
+class DamagedCache(Exception):
+    """A cache file that is valid JSON but not what this module wrote: the run starts again without it."""
 
 
 class Cached(NamedTuple):
@@ -116,6 +123,8 @@ class LintCache:
         """
         key = str(job.path)
         entry = self._load().get(key)
+        if entry is not None and not (entry.__class__ is list and len(entry) == _ENTRY_LEN):
+            entry = None  # not what this module writes: treated as absent, replaced by record()
         same_job = entry is not None and entry[3:6] == [job.ident, job.no_transaction, job.has_down]
         stamp: Stamp | None = None
         size = mtime = None
@@ -175,6 +184,13 @@ class LintCache:
             entry[6] = self._seen[key][1]
             self._dirty = True
 
+    def forget(self) -> None:
+        """Drop every stored result and start this run's bookkeeping again (see :class:`DamagedCache`)."""
+        self._entries = {}
+        self._dirty = True
+        self._chain = (0, 1)
+        self._seen.clear()
+
     def save(self) -> None:
         """Write what changed; a cache that cannot be written is skipped silently (the run is unaffected)."""
         if not self._dirty or self._entries is None:
@@ -200,9 +216,17 @@ class LintCache:
 
 
 def decode_facts(facts: str) -> tuple[list[tuple[str, Any, Any]], list[tuple[str, Any, Any]]]:
-    """(reads, writes) of a :class:`Cached` result."""
-    reads, writes = json.loads(facts)
-    return _facts(reads), _facts(writes)
+    """(reads, writes) of a :class:`Cached` result; :class:`DamagedCache` if they are not what was stored."""
+    try:
+        reads, writes = json.loads(facts)
+        decoded = _facts(reads), _facts(writes)
+        for rows in decoded:
+            for table, _, _ in rows:
+                if table not in FACT_TABLES:
+                    raise ValueError(table)
+        return decoded
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise DamagedCache(str(exc)) from None
 
 
 def _digest(data: bytes) -> str:
@@ -279,9 +303,14 @@ def _code_signature() -> list[Any]:
 
 
 def _prepare(directory: Path) -> None:
-    if (directory / ".gitignore").exists():
+    """Create the folder, marked as a cache, if it is not there; a folder that exists is left as it is.
+
+    (Only a folder lockgate created gets the ``*`` .gitignore: ``--cache-dir .`` must not
+    hide a project from git.)
+    """
+    if directory.is_dir():
         return
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True)
     (directory / ".gitignore").write_text("# Created by lockgate lint: a cache, never committed.\n*\n")
     (directory / "CACHEDIR.TAG").write_text(
         "Signature: 8a477f597d28d172789f06886806bc55\n# lockgate lint's cache; see https://bford.info/cachedir/\n")

@@ -24,7 +24,7 @@ from .state import Journal, SchemaState
 if TYPE_CHECKING:
     from ..model import Migration
     from .catalog import LiveCatalog
-    from .cache import Cached
+    from .cache import Cached, LintCache
     from .checker import Checker
     from .parallel import Outcome
 
@@ -90,22 +90,32 @@ class FileJob(NamedTuple):
 def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None, cumulative: bool,
              jobs: int | None, cache_dir: Path | str | None = None) -> LintReport:
     """Lint ``work`` in order; results come from the cache, from worker processes or from here."""
+    plain = live is None and not cumulative  # only these may be cached or spread over workers
+    if cache_dir is None or not plain:
+        return _in_order(work, Run(options, live, cumulative), jobs if plain else 1, None)
+    from .cache import DamagedCache, LintCache
+
+    cache = LintCache(cache_dir, options)
+    try:
+        report = _in_order(work, Run(options, live, cumulative), jobs, cache)
+    except DamagedCache:  # a cache file that parses but holds nonsense: forget it, lint everything afresh
+        cache.forget()
+        report = _in_order(work, Run(options, live, cumulative), jobs, cache)
+    cache.save()
+    return report
+
+
+def _in_order(work: list[FileJob], run: Run, jobs: int | None, cache: LintCache | None) -> LintReport:
     from .parallel import Workers, worker_count
 
-    run = Run(options, live, cumulative)
-    plain = live is None and not cumulative  # only these may be cached or spread over workers
-    cache = None
     known: dict[int, Cached] = {}
-    if cache_dir is not None and plain:
-        from .cache import LintCache
-
-        cache = LintCache(cache_dir, options)
+    if cache is not None:
         for i, job in enumerate(work):
             hit, work[i] = cache.probe(job)  # a miss comes back with its text, read once
             if hit is not None:
                 known[i] = hit
     todo = [i for i in range(len(work)) if i not in known]
-    with Workers(run, work, todo, worker_count(len(todo), jobs) if plain else 1) as workers:
+    with Workers(run, work, todo, worker_count(len(todo), jobs)) as workers:
         for i, job in enumerate(work):
             hit = known.get(i)
             if hit is not None:
@@ -129,8 +139,6 @@ def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None
                 cache.record(job, run.lint_recorded(job))
             else:
                 run.lint_job(job)
-    if cache is not None:
-        cache.save()
     return run.report()
 
 
