@@ -119,7 +119,7 @@ class LintCache:
         A file whose size and mtime are those recorded is not read again (as git's
         index does; a stamp is trusted only for files that were already 2 s old when
         recorded, so an edit in the same instant cannot hide). Otherwise its text is
-        read and compared by content hash.
+        read and compared by a checksum of its content.
         """
         key = str(job.path)
         entry = self._load().get(key)
