@@ -61,15 +61,17 @@ def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "p
 
 
 def lint(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
-         changed_since: str | None = None, options: Any = None, jobs: int | None = None) -> Any:
+         changed_since: str | None = None, options: Any = None, jobs: int | None = None,
+         cache: bool | str | Path = True) -> Any:
     """Lint the project's migrations (or ``paths``) for operations that take production down.
 
-    Returns a :class:`lockgate.lint.LintReport`; see :func:`lockgate.lint.lint_project`.
+    Returns a :class:`lockgate.lint.LintReport`; see :func:`lockgate.lint.lint_project`
+    (``cache``: the results of unchanged files, as the CLI keeps them; False: none).
     """
     from .lint import lint_project
 
     return lint_project(settings, paths=paths, pending=pending, changed_since=changed_since, options=options,
-                        jobs=jobs)
+                        jobs=jobs, cache=cache)
 
 
 def history(settings: Settings, *, limit: int | None = None, version: str | None = None) -> list[HistoryEntry]:

@@ -74,10 +74,33 @@ def test_explicit_paths_and_pg_version(sqlite_project: Project) -> None:
     (["lint", "--pg-version", "latest"], "major version"),
     (["lint", "nowhere.sql"], "does not exist"),
     (["lint", "x.sql", "--pending"], "not both"),
+    (["lint", "--exclude", "index-not-concurent"], "did you mean 'index-not-concurrent'"),
+    (["lint", "-", "x.sql"], "standard input"),
+    (["lint", "x.sql", "--stdin-filename", "y.sql"], "give PATH - too"),
 ])
 def test_bad_usage_exits_2_with_one_line(sqlite_project: Project, args: list[str], words: str) -> None:
     (sqlite_project.dir / "x.sql").write_text("SELECT 1;")
     assert words in one_line_error(sqlite_project.cli(*args), 2)
+
+
+def test_exclude_turns_rules_off_for_one_run(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")
+    rules = {f["rule"] for f in json.loads(sqlite_project.cli("lint", "--json", check=1).stdout)["findings"]}
+    assert rules == {"index-not-concurrent", "missing-lock-timeout", "non-idempotent"}
+    result = sqlite_project.cli("lint", "--json", "--exclude", "index-not-concurrent,non-idempotent",
+                                "--exclude", "missing-lock-timeout", check=0)
+    assert json.loads(result.stdout)["findings"] == []
+    sqlite_project.cli("lint", "--json", check=1)  # only that run: the cache keeps each option set apart
+
+
+def test_sql_from_standard_input(sqlite_project: Project) -> None:
+    result = sqlite_project.cli("lint", "-", input=UNSAFE, check=1)
+    assert result.stdout.startswith("<stdin>:1:1: error[index-not-concurrent]")
+    named = sqlite_project.cli("lint", "-", "--stdin-filename", "db/0042_index.up.sql", "--format", "github",
+                               input=UNSAFE, check=1)
+    assert named.stdout.startswith("::error file=db/0042_index.up.sql,line=1,col=1,")
+    assert sqlite_project.cli("lint", "-", input=SAFE, check=0).stdout.startswith("No problems in 1 file")
+    assert not (sqlite_project.dir / ".lockgate_cache").exists()
 
 
 def test_bad_choices_are_click_usage_errors(sqlite_project: Project) -> None:

@@ -29,14 +29,18 @@ _LEVELS = ("error", "warning", "info")
 @click.option("--json", "json_local", is_flag=True, help="Same as --format json.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for long runs (default: automatic, by file count and CPUs).")
+@click.option("--exclude", "exclude", multiple=True, metavar="RULE[,RULE]",
+              help="Turn these rules off for this run (repeatable), like `RULE = \"off\"` in lint.rules.")
+@click.option("--stdin-filename", metavar="NAME", help="With PATH `-` (SQL read from standard input): the file "
+              "name to report.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
               help="Where to keep results of unchanged files (default: lint.cache, else .lockgate_cache "
               "in the project folder).")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
-         fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, no_cache: bool,
-         cache_dir: Path | None) -> None:
+         fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, exclude: tuple[str, ...],
+         stdin_filename: str | None, no_cache: bool, cache_dir: Path | None) -> None:
     """Check migrations for operations that lock, rewrite or lose data, and say the safe way.
 
     \b
@@ -47,6 +51,8 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
       lockgate lint db/migrations/0042_add_index.up.sql --pg-version 12
       lockgate lint --format sarif > lockgate.sarif
       lockgate lint --no-cache                     # ignore .lockgate_cache (results of unchanged files)
+      lockgate lint --exclude non-idempotent,missing-down
+      git show HEAD:migrations/0042_x.up.sql | lockgate lint - --stdin-filename 0042_x.up.sql
 
     Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
     Suppress one with `-- lockgate:ignore RULE reason` on the line before the statement.
@@ -60,8 +66,9 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     try:
         # A relative --cache-dir is the user's, from here; lint.cache in the file is relative to the project.
         cache: bool | Path = False if no_cache else (Path.cwd() / cache_dir if cache_dir else True)
+        excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
         code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
-                    pg_version=pg_version, jobs=jobs, cache=cache)
+                    pg_version=pg_version, jobs=jobs, cache=cache, exclude=excluded, stdin_filename=stdin_filename)
     except LockgateError as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
@@ -69,15 +76,25 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
 
 
 def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | None, fmt: str,
-         fail_on: str | None, pg_version: str | None, jobs: int | None, cache: bool | Path) -> int:
+         fail_on: str | None, pg_version: str | None, jobs: int | None, cache: bool | Path,
+         exclude: list[str], stdin_filename: str | None) -> int:
     from ..errors import ConfigError
-    from ..lint import LintReport, lint_project, render
-    from ..lint.engine import lint_paths
+    from ..lint import LintReport, lint_project
+    from ..lint.engine import lint_paths, lint_text
     from ..lint.project import cache_folder
 
     if paths and pending:
         raise ConfigError("lint takes PATHs or --pending, not both.",
                           hint="--pending lints the pending migrations of the configured folder.")
+    stdin = Path("-") in paths
+    if stdin and (len(paths) > 1 or changed_since):
+        raise ConfigError("lint reads standard input (PATH -) alone, without other paths or --changed-since.")
+    if stdin_filename and not stdin:
+        raise ConfigError("--stdin-filename names SQL read from standard input: give PATH - too.")
+    if stdin:
+        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude)
+        report = lint_text(sys.stdin.read(), options, path=stdin_filename or "<stdin>")
+        return _print(state, report, fmt, options)
     every: list[Any] = []
     try:
         every = list(state.all_settings()) if not paths and _component(state) == "all" else [state.settings()]
@@ -88,14 +105,14 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
     if not every:
         if changed_since:
             raise ConfigError("--changed-since needs a readable project configuration.")
-        options = _options(_raw_lint_table(state), fail_on, pg_version)
+        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude)
         report = lint_paths(paths, options, jobs=jobs, cache_dir=cache_folder(cache, options, Path.cwd()))
         code = report.exit_code(options.fail_on)
     else:
         reports = []
         code = 0
         for settings in every:  # one per component with --component all
-            options = _options(dict(settings.lint), fail_on, pg_version)
+            options = _options(dict(settings.lint), fail_on, pg_version, exclude)
             part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
                                 options=options, jobs=jobs, cache=cache)
             code = max(code, part.exit_code(options.fail_on))
@@ -103,11 +120,18 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         report = reports[0] if len(reports) == 1 else LintReport(
             tuple(f for r in reports for f in r.findings), tuple(f for r in reports for f in r.files),
             reports[0].pg_version, tuple(n for r in reports for n in r.notes))
+    _print(state, report, fmt, options)
+    return code
+
+
+def _print(state: Any, report: Any, fmt: str, options: Any) -> int:
+    from ..lint import render
+
     color = fmt == "text" and _wants_color()
     # color=: click strips ANSI codes from output that is not a terminal unless told otherwise.
     click.echo(render(report, fmt, fail_on=options.fail_on, color=color,
                       verbose=bool(getattr(state, "verbose", False))), nl=False, color=color)
-    return code
+    return int(report.exit_code(options.fail_on))
 
 
 def _component(state: Any) -> str | None:
@@ -115,7 +139,7 @@ def _component(state: Any) -> str | None:
     return pick() if callable(pick) else None
 
 
-def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None) -> Any:
+def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None, exclude: list[str]) -> Any:
     from ..lint import LintOptions
     from ..lint.finding import Severity
     from ..lint.options import parse_pg_version
@@ -125,6 +149,8 @@ def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None)
         options = options.replace(fail_on=Severity.parse(fail_on))
     if pg_version:
         options = options.replace(pg_version=parse_pg_version(pg_version))
+    if exclude:
+        options = options.excluding(exclude)
     return options
 
 

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..errors import ConfigError
 from .finding import Severity
@@ -86,6 +86,22 @@ class LintOptions:
 
     def replace(self, **changes: Any) -> LintOptions:
         return replace(self, **changes)
+
+    def excluding(self, rule_ids: Iterable[str]) -> LintOptions:
+        """These rules turned off (``--exclude``); :class:`~lockgate.errors.ConfigError` for an unknown id.
+
+        >>> LintOptions().excluding(["non-idempotent"]).severity_for("non-idempotent") is None
+        True
+        """
+        from .rules import RULE_IDS
+
+        rules = dict(self.rules)
+        for rule_id in rule_ids:
+            if rule_id not in RULE_IDS:
+                raise ConfigError(f"Unknown lint rule {rule_id!r} in --exclude{_did_you_mean(rule_id, RULE_IDS)}",
+                                  hint="Run `lockgate lint --help` or the README (Safety linter) for the rule ids.")
+            rules[rule_id] = None
+        return replace(self, rules=rules)
 
 
 def parse_pg_version(value: Any, where: str = "--pg-version") -> int:
