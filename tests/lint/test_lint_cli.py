@@ -193,6 +193,45 @@ def test_up_refuses_an_error_level_finding_and_skip_lint_overrides(pg_project: P
     assert "users" not in linted.tables()
 
 
+def _adopted_project(project: Project) -> None:
+    """Old migrations with findings, then new ones; 0003's type change is safe only because of 0002's table."""
+    project.add("0001_drop_legacy", "DROP TABLE IF EXISTS legacy;", "SELECT 1;")
+    project.add("0002_create_t", "CREATE TABLE IF NOT EXISTS t (c varchar(10));", "DROP TABLE IF EXISTS t;")
+    project.add("0003_widen_c", "SET lock_timeout = '5s';\nALTER TABLE t ALTER COLUMN c TYPE varchar(20);",
+                "SELECT 1;")
+    project.add("0004_index", UNSAFE, "SELECT 1;")
+
+
+def test_start_after_reports_nothing_about_old_migrations(sqlite_project: Project) -> None:
+    _adopted_project(sqlite_project)
+    every = json.loads(sqlite_project.cli("lint", "--json", check=1).stdout)
+    assert {Path(f["file"]).name for f in every["findings"]} >= {"0001_drop_legacy.up.sql", "0004_index.up.sql"}
+    for args in (["--start-after", "0002"], ["--start-after", "2_create_t"]):
+        later = json.loads(sqlite_project.cli("lint", "--json", *args, check=1).stdout)
+        assert [Path(f["file"]).name for f in later["files"]] == ["0003_widen_c.up.sql", "0004_index.up.sql"]
+        # 0002 was still read: the widening is known to be safe, not an unknown type change.
+        assert {(Path(f["file"]).name, f["rule"]) for f in later["findings"]} == {
+            ("0004_index.up.sql", r) for r in ("index-not-concurrent", "missing-lock-timeout", "non-idempotent")}
+    (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nstart_after = "0004"\n')
+    assert sqlite_project.cli("lint", check=0).stdout.startswith("No problems in 0 files")
+    (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nstart_after = "latest"\n')
+    assert "lint.start_after" in one_line_error(sqlite_project.cli("lint"), 2)
+    (sqlite_project.dir / "lockgate.toml").unlink()
+    assert "--start-after" in one_line_error(sqlite_project.cli("lint", "--start-after", "x"), 2)
+
+
+def test_up_on_a_fresh_database_skips_findings_up_to_start_after(pg_project: Project) -> None:
+    linted = Project(pg_project.dir, pg_project.url, lint=True)
+    linted.add("0001_drop_legacy", "DROP TABLE legacy;", "SELECT 1;")  # an old contract step, no tag
+    linted.add("0002_users", "CREATE TABLE users (id bigint);", "DROP TABLE users;")
+    linted.execute("CREATE TABLE legacy (id int)")
+    refused = linted.cli("up")
+    assert refused.returncode == 1 and "0001_drop_legacy.up.sql:1 drop-table" in refused.stderr
+    (linted.dir / "lockgate.toml").write_text('[lint]\nstart_after = 1\n')
+    linted.cli("up", check=0)
+    assert "users" in linted.tables() and "legacy" not in linted.tables()
+
+
 def test_component_all_lints_every_component(tmp_path: Path) -> None:
     project = Project(tmp_path / "proj", f"sqlite:///{tmp_path}/unused.db")
     (project.dir / "lockgate.toml").write_text(

@@ -31,6 +31,8 @@ _LEVELS = ("error", "warning", "info")
               help="Worker processes for long runs (default: automatic, by file count and CPUs).")
 @click.option("--exclude", "exclude", multiple=True, metavar="RULE[,RULE]",
               help="Turn these rules off for this run (repeatable), like `RULE = \"off\"` in lint.rules.")
+@click.option("--start-after", metavar="VERSION", help="Report nothing for migrations up to VERSION (they are "
+              "still read, in order); default lint.start_after.")
 @click.option("--stdin-filename", metavar="NAME", help="With PATH `-` (SQL read from standard input): the file "
               "name to report.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
@@ -40,7 +42,7 @@ _LEVELS = ("error", "warning", "info")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
          fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, exclude: tuple[str, ...],
-         stdin_filename: str | None, no_cache: bool, cache_dir: Path | None) -> None:
+         start_after: str | None, stdin_filename: str | None, no_cache: bool, cache_dir: Path | None) -> None:
     """Check migrations for operations that lock, rewrite or lose data, and say the safe way.
 
     \b
@@ -52,6 +54,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
       lockgate lint --format sarif > lockgate.sarif
       lockgate lint --no-cache                     # ignore .lockgate_cache (results of unchanged files)
       lockgate lint --exclude non-idempotent,missing-down
+      lockgate lint --start-after 0042             # adopting lint: say nothing about 0001..0042
       git show HEAD:migrations/0042_x.up.sql | lockgate lint - --stdin-filename 0042_x.up.sql
 
     Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
@@ -68,7 +71,8 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
         cache: bool | Path = False if no_cache else (Path.cwd() / cache_dir if cache_dir else True)
         excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
         code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
-                    pg_version=pg_version, jobs=jobs, cache=cache, exclude=excluded, stdin_filename=stdin_filename)
+                    pg_version=pg_version, jobs=jobs, cache=cache, exclude=excluded, stdin_filename=stdin_filename,
+                    start_after=start_after)
     except LockgateError as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
@@ -77,7 +81,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
 
 def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | None, fmt: str,
          fail_on: str | None, pg_version: str | None, jobs: int | None, cache: bool | Path,
-         exclude: list[str], stdin_filename: str | None) -> int:
+         exclude: list[str], stdin_filename: str | None, start_after: str | None) -> int:
     from ..errors import ConfigError
     from ..lint import LintReport, lint_project
     from ..lint.engine import lint_paths, lint_text
@@ -92,7 +96,7 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
     if stdin_filename and not stdin:
         raise ConfigError("--stdin-filename names SQL read from standard input: give PATH - too.")
     if stdin:
-        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude)
+        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude, start_after)
         report = lint_text(sys.stdin.read(), options, path=stdin_filename or "<stdin>")
         return _print(state, report, fmt, options)
     every: list[Any] = []
@@ -105,14 +109,14 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
     if not every:
         if changed_since:
             raise ConfigError("--changed-since needs a readable project configuration.")
-        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude)
+        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude, start_after)
         report = lint_paths(paths, options, jobs=jobs, cache_dir=cache_folder(cache, options, Path.cwd()))
         code = report.exit_code(options.fail_on)
     else:
         reports = []
         code = 0
         for settings in every:  # one per component with --component all
-            options = _options(dict(settings.lint), fail_on, pg_version, exclude)
+            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
             part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
                                 options=options, jobs=jobs, cache=cache)
             code = max(code, part.exit_code(options.fail_on))
@@ -139,10 +143,11 @@ def _component(state: Any) -> str | None:
     return pick() if callable(pick) else None
 
 
-def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None, exclude: list[str]) -> Any:
+def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None, exclude: list[str],
+             start_after: str | None) -> Any:
     from ..lint import LintOptions
     from ..lint.finding import Severity
-    from ..lint.options import parse_pg_version
+    from ..lint.options import parse_pg_version, parse_version
 
     options = LintOptions.from_config(table)
     if fail_on:
@@ -151,6 +156,8 @@ def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None,
         options = options.replace(pg_version=parse_pg_version(pg_version))
     if exclude:
         options = options.excluding(exclude)
+    if start_after:
+        options = options.replace(start_after=parse_version(start_after))
     return options
 
 

@@ -92,17 +92,26 @@ def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None
     """Lint ``work`` in order; results come from the cache, from worker processes or from here."""
     plain = live is None and not cumulative  # only these may be cached or spread over workers
     if cache_dir is None or not plain:
-        return _in_order(work, Run(options, live, cumulative), jobs if plain else 1, None)
-    from .cache import DamagedCache, LintCache
+        report = _in_order(work, Run(options, live, cumulative), jobs if plain else 1, None)
+    else:
+        from .cache import DamagedCache, LintCache
 
-    cache = LintCache(cache_dir, options)
-    try:
-        report = _in_order(work, Run(options, live, cumulative), jobs, cache)
-    except DamagedCache:  # a cache file that parses but holds nonsense: forget it, lint everything afresh
-        cache.forget()
-        report = _in_order(work, Run(options, live, cumulative), jobs, cache)
-    cache.save()
+        cache = LintCache(cache_dir, options)
+        try:
+            report = _in_order(work, Run(options, live, cumulative), jobs, cache)
+        except DamagedCache:  # a cache file that parses but holds nonsense: forget it, lint everything afresh
+            cache.forget()
+            report = _in_order(work, Run(options, live, cumulative), jobs, cache)
+        cache.save()
+    if options.start_after is not None:
+        start = options.start_after
+        report = report.without({job.path for job in work if _version(job.ident, start + 1) <= start})
     return report
+
+
+def _version(ident: str, default: int) -> int:
+    head = ident.split("_", 1)[0]
+    return int(head) if head.isdigit() else default
 
 
 def _in_order(work: list[FileJob], run: Run, jobs: int | None, cache: LintCache | None) -> LintReport:

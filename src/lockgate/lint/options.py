@@ -7,6 +7,7 @@
     pg_version = 15                # default: the server's with --pending, else 14
     small_table_rows = 10000       # live lint: smaller tables get warnings, not errors
     cache = true                   # false, or a folder (default .lockgate_cache, beside lockgate.toml)
+    start_after = "0042"           # report nothing for migrations up to this version (still read, in order)
     rules = { "non-idempotent" = "off", "missing-down" = "error" }
 
 >>> LintOptions.from_config({"rules": {"drop-table": "warning"}}).severity_for("drop-table")
@@ -26,7 +27,7 @@ from .finding import Severity
 #: CHECK-then-SET NOT NULL shortcut; 14 is the oldest release still supported.
 DEFAULT_PG_VERSION = 14
 
-_KEYS = ("fail_on", "pg_version", "small_table_rows", "rules", "cache")
+_KEYS = ("fail_on", "pg_version", "small_table_rows", "rules", "cache", "start_after")
 _LEVELS = ("error", "warning", "info", "off")
 
 
@@ -39,6 +40,9 @@ class LintOptions:
     small_table_rows: int = 10_000
     rules: Mapping[str, Severity | None] = field(default_factory=dict)  # None: rule off
     cache: bool | str = True  # keep results of unchanged files (see .cache); a str names the folder
+    #: Migrations with a version up to this one are linted (what they create informs later files)
+    #: but not reported: strong_migrations' start_after, for adopting the linter on an old project.
+    start_after: int | None = None
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any] | None) -> LintOptions:
@@ -72,7 +76,9 @@ class LintOptions:
         cache = table.get("cache", True)
         if not isinstance(cache, (bool, str)) or cache == "":
             raise ConfigError(f"Setting lint.cache must be true, false or a folder, not {cache!r}.")
-        return cls(fail_on=fail_on, pg_version=pg_version, small_table_rows=small, rules=rules, cache=cache)
+        start_after = parse_version(table["start_after"], "Setting lint.start_after") if "start_after" in table else None
+        return cls(fail_on=fail_on, pg_version=pg_version, small_table_rows=small, rules=rules, cache=cache,
+                   start_after=start_after)
 
     def severity_for(self, rule_id: str, default: Severity | None = None) -> Severity | None:
         """The configured severity of ``rule_id``; None when it is off."""
@@ -102,6 +108,18 @@ class LintOptions:
                                   hint="Run `lockgate lint --help` or the README (Safety linter) for the rule ids.")
             rules[rule_id] = None
         return replace(self, rules=rules)
+
+
+def parse_version(value: Any, where: str = "--start-after") -> int:
+    """A migration version from ``42``, ``"0042"`` or ``"0042_add_index"``.
+
+    >>> parse_version("0042_add_index"), parse_version(20240101120000)
+    (42, 20240101120000)
+    """
+    head = str(value).strip().split("_", 1)[0]
+    if isinstance(value, bool) or not head.isdigit():
+        raise ConfigError(f"{where} must be a migration version like 0042, not {value!r}.")
+    return int(head)
 
 
 def parse_pg_version(value: Any, where: str = "--pg-version") -> int:

@@ -35,6 +35,15 @@ class LintReport:
     pg_version: int
     notes: tuple[str, ...] = ()  # unknown rules in directives, directives that matched nothing...
 
+    def without(self, files: set[Path]) -> LintReport:
+        """This report with nothing about ``files``: their findings, results and notes left out."""
+        if not files:
+            return self
+        prefixes = tuple(f"{f}:" for f in files)
+        return LintReport(tuple(f for f in self.findings if f.file not in files),
+                          tuple(r for r in self.files if r.file not in files), self.pg_version,
+                          tuple(n for n in self.notes if not n.startswith(prefixes)))
+
     @property
     def active(self) -> list[Finding]:
         """Findings that count (not suppressed)."""
