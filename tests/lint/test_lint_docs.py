@@ -56,3 +56,13 @@ def test_examples(rule: str, tmp_path: Path) -> None:
     assert rule in {f.rule for f in unsafe.active}, f"{rule}: the unsafe example does not fire"
     safe = lint_paths([tmp_path / "safe"], LintOptions())
     assert rule not in {f.rule for f in safe.active}, f"{rule}: a safe example fires: {safe.active}"
+
+
+def test_the_suppression_example_suppresses(tmp_path: Path) -> None:
+    text = DOC.read_text(encoding="utf-8").split("### Suppressing a finding", 1)[1]
+    sql = text.split("```sql\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "0001_example.up.sql").write_text(sql)
+    (tmp_path / "0001_example.down.sql").write_text("SELECT 1;\n")
+    report = lint_paths([tmp_path], LintOptions())
+    assert report.active == [] and report.notes == ()
+    assert {f.rule for f in report.suppressed} == {"drop-table", "contract-without-tag"}

@@ -131,6 +131,19 @@ class PgCatalog:
                                 (qualified,)).fetchone()
         return None if row is None else max(int(row[0]), 0)
 
+    def columns(self, schema: str | None, name: str) -> dict[str, tuple[str, bool]]:
+        qualified = f'"{schema}"."{name}"' if schema else f'"{name}"'
+        rows = self.conn.execute("SELECT attname, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute"
+                                 " WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
+                                 (qualified,)).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def validated_checks(self, schema: str | None, name: str) -> list[str]:
+        qualified = f'"{schema}"."{name}"' if schema else f'"{name}"'
+        rows = self.conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid ="
+                                 " to_regclass(%s) AND contype = 'c' AND convalidated", (qualified,)).fetchall()
+        return [r[0] for r in rows]
+
 
 @pytest.fixture
 def catalog(pg_url: str) -> Any:
@@ -165,6 +178,30 @@ def test_live_catalog_small_tables_drop_to_warnings_with_a_note(catalog: PgCatal
     # Not lock-related: data loss stays an error however small the table.
     lost = lint_text("DROP TABLE small;", LintOptions(), live=catalog)
     assert {f.rule: f.severity for f in lost.active}["drop-table"] is Severity.ERROR
+
+
+def test_live_catalog_knows_column_types_and_validated_checks_of_applied_migrations(catalog: PgCatalog) -> None:
+    """What applied migrations created is in the database, not in the files linted: ask it."""
+    catalog.conn.execute("CREATE TABLE orders (status varchar(20), amount numeric(10,2), note text, code int)")
+    catalog.conn.execute("ALTER TABLE orders ADD CONSTRAINT orders_note_nn CHECK (note IS NOT NULL)")
+    catalog.conn.execute("ALTER TABLE orders ADD CONSTRAINT orders_code_nn CHECK (code IS NOT NULL) NOT VALID")
+    head = "SET lock_timeout = '5s';\n"
+
+    def rules(sql: str) -> list[str]:
+        return [f.rule for f in lint_text(head + sql, LintOptions(pg_version=15), live=catalog).active]
+
+    assert rules("ALTER TABLE orders ALTER COLUMN status TYPE varchar(64);") == []
+    assert rules("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12,2);") == []
+    widened = lint_text(head + "ALTER TABLE orders ALTER COLUMN status TYPE bigint USING status::bigint;",
+                        LintOptions(), live=catalog).active
+    assert [f.rule for f in widened] == ["change-column-type"] and "from varchar(20)" in widened[0].message
+    assert rules("ALTER TABLE orders ALTER COLUMN note SET NOT NULL;") == []  # a validated CHECK proves it
+    assert rules("ALTER TABLE orders ALTER COLUMN code SET NOT NULL;") == ["set-not-null"]  # NOT VALID proves nothing
+    catalog.conn.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_code_nn")
+    assert rules("ALTER TABLE orders ALTER COLUMN code SET NOT NULL;") == []
+    # A fact from the run itself wins over the database: the file changed the type first.
+    assert rules("ALTER TABLE orders ALTER COLUMN status TYPE text;\n"
+                 "ALTER TABLE orders ALTER COLUMN status TYPE varchar(10);") == ["change-column-type"]
 
 
 def test_installing_a_long_history_on_an_empty_database_is_never_blocked(catalog: PgCatalog,

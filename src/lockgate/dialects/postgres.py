@@ -179,6 +179,20 @@ class PostgresAdapter:
         # -1: never analysed or vacuumed; unknown is not small, so lock findings stay errors.
         return None if est is None or est < 0 else est
 
+    def columns(self, schema: str | None, name: str) -> dict[str, tuple[str, bool]]:
+        rows = self.conn.execute(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_attribute a"
+            " WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped",
+            (_regclass_name(schema, name),)).fetchall()
+        return {str(col): (str(typ), bool(notnull)) for col, typ, notnull in rows}
+
+    def validated_checks(self, schema: str | None, name: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = to_regclass(%s) AND contype = 'c' AND convalidated ORDER BY conname",
+            (_regclass_name(schema, name),)).fetchall()
+        return [str(r[0]) for r in rows]
+
     # -- locking -------------------------------------------------------------
     def _lock_key(self) -> int:
         # Stable across processes and versions: one lock per database and ledger table.
@@ -270,3 +284,11 @@ def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
         return ConfigError(f"Database URL {where} is malformed: {text}.",
                            hint="Use postgresql://user@host:5432/dbname (a password goes after the user, user:SECRET@host, or in ~/.pgpass).")
     return ConnectionFailed(f"Database {where} is unreachable: {text}.")
+
+
+def _regclass_name(schema: str | None, name: str) -> str:
+    """A name for to_regclass(): quoted, so case and dots are kept; unqualified goes through search_path."""
+    def quote(part: str) -> str:
+        return '"' + part.replace('"', '""') + '"'
+
+    return f"{quote(schema)}.{quote(name)}" if schema else quote(name)

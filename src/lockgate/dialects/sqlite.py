@@ -215,6 +215,12 @@ class SqliteAdapter:
     def estimated_rows(self, schema: str | None, name: str) -> int | None:
         return None
 
+    def columns(self, schema: str | None, name: str) -> dict[str, tuple[str, bool]]:
+        return {}  # SQLite's declared types are not PostgreSQL's: the rules learn nothing from them
+
+    def validated_checks(self, schema: str | None, name: str) -> list[str]:
+        return []
+
     def is_driver_error(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.Error)
 

@@ -84,10 +84,44 @@ class FileContext:
         return stmt.embedded or self.tx_depth > 0 or not self.no_transaction
 
     def column_type(self, table: TableRef, column: str) -> TypeInfo | None:
-        return nodes.type_info(self.state.get("column_type", (table.key, column)))
+        """The column's type: as an earlier statement of the run left it, else as the live database has it."""
+        info = nodes.type_info(self.state.get("column_type", (table.key, column)))
+        if info is None and self.live is not None and not self.is_new(table):
+            found = self._live_columns(table).get(column)
+            info = found[0] if found else None
+        return info
 
     def not_null_proven(self, table: TableRef, column: str) -> bool:
-        return bool(self.state.get("proven_not_null", (table.key, column)))
+        """A validated ``CHECK (col IS NOT NULL)`` (from the run, or in the live database), or already NOT NULL."""
+        if self.state.get("proven_not_null", (table.key, column)):
+            return True
+        if self.live is None or self.is_new(table):
+            return False
+        found = self._live_columns(table).get(column)
+        return bool(found and found[1]) or column in self._live_checked(table)
+
+    def _live_columns(self, table: TableRef) -> dict[str, tuple[TypeInfo | None, bool]]:
+        cache = self.state.columns_cache
+        if table.key not in cache and self.live is not None:
+            cache[table.key] = {name: (nodes.type_info_of_sql(sql), not_null)
+                                for name, (sql, not_null) in self.live.columns(table.schema, table.name).items()}
+        return cache.get(table.key, {})
+
+    def _live_checked(self, table: TableRef) -> set[str]:
+        cache = self.state.checked_cache
+        if table.key not in cache and self.live is not None:
+            from .source import parse_statement
+
+            columns = set()
+            for definition in self.live.validated_checks(table.schema, table.name):
+                parsed = parse_statement(f"ALTER TABLE t ADD {definition}")
+                for cmd in (parsed[1].get("cmds", ()) if parsed else ()):
+                    con = cmd.get("AlterTableCmd", {}).get("def", {}).get("Constraint", {})
+                    column = _not_null_check_column(con)
+                    if column is not None:
+                        columns.add(column)
+            cache[table.key] = columns
+        return cache.get(table.key, set())
 
     @property
     def strong_locks_without_timeout(self) -> list[tuple[Stmt, LockUse]]:

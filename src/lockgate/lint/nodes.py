@@ -162,6 +162,24 @@ def type_info(type_name: Node | None) -> TypeInfo | None:
     return TypeInfo(name, tuple(mods), bool(type_name.get("arrayBounds")))
 
 
+def type_info_of_sql(type_sql: str) -> TypeInfo | None:
+    """A type as the database writes it (``character varying(20)``, ``numeric(10,2)``), read by the parser.
+
+    >>> type_info_of_sql("character varying(20)")
+    TypeInfo(name='varchar', mods=(20,), array=False)
+    """
+    from .source import parse_statement
+
+    parsed = parse_statement(f"SELECT NULL::{type_sql}")
+    if parsed is None:
+        return None
+    for target in parsed[1].get("targetList", ()):
+        cast = target.get("ResTarget", {}).get("val", {}).get("TypeCast")
+        if cast:
+            return type_info(cast.get("typeName"))
+    return None
+
+
 def is_serial(coldef: Node) -> bool:
     info = type_info(coldef.get("typeName"))
     return bool(info and info.name in _SERIAL and not info.array)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import ConfigError
 from .engine import expand_paths, lint_migrations, lint_paths
@@ -21,6 +21,7 @@ from .report import LintReport
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..model import Migration
 
 
 def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
@@ -29,11 +30,13 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
     """Lint a project's migrations (or ``paths``); never prints.
 
     * default: every migration of ``settings.migrations_dir``;
-    * ``paths``: those .sql files and folders instead;
+    * ``paths``: those .sql files and folders instead (up files of the migrations
+      folder are linted after the migrations before them, and only they reported);
     * ``pending``: only migrations the database has not applied, linted like
       ``lockgate up`` does (cumulatively, against the live PostgreSQL catalog);
-    * ``changed_since``: only files that differ from that git ref (committed,
-      staged, unstaged or untracked) — the CI case;
+    * ``changed_since``: report only files that differ from that git ref (committed,
+      staged, unstaged or untracked) — the CI case; the others are still read, in
+      order, for what they create;
     * ``jobs``: worker processes (None: automatic; see :mod:`.parallel`);
     * ``cache``: True keeps results of unchanged files in the folder ``lint.cache``
       names (default ``.lockgate_cache`` in the project folder; see :mod:`.cache`),
@@ -45,20 +48,32 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
                           hint="--pending lints the configured migrations folder.")
     changed = changed_files(changed_since, settings.project_dir) if changed_since else None
     cache_dir = cache_folder(cache, options, settings.project_dir)
-    if paths:
-        if changed is None:
-            return lint_paths(paths, options, jobs=jobs, cache_dir=cache_dir)
-        return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs,
-                          cache_dir=cache_dir)
     from ..discovery import discover
 
+    if paths:
+        files = expand_paths(paths)
+        if changed is not None:
+            files = [f for f in files if f.resolve() in changed]
+        in_folder = _in_folder(files, settings.migrations_dir)
+        if in_folder is None:
+            return lint_paths(files, options, jobs=jobs, cache_dir=cache_dir)
+        # Migrations of the project's folder are linted after the ones before them, as in a
+        # whole-folder run (a type change is judged against the type an earlier file created);
+        # only those named are reported. With the cache, the others cost next to nothing.
+        migrations = discover(settings.migrations_dir)
+        return _only(lint_migrations(migrations, options, jobs=jobs, cache_dir=cache_dir), migrations,
+                     lambda m: m.up.path.resolve() in in_folder)
     migrations = discover(settings.migrations_dir)
+    if not pending:
+        report = lint_migrations(migrations, options, jobs=jobs, cache_dir=cache_dir)
+        if changed is None:
+            return report
+        return _only(report, migrations, lambda m: m.up.path.resolve() in changed
+                     or (m.down_path is not None and m.down_path.resolve() in changed))
     if changed is not None:
         migrations = [m for m in migrations
                       if m.up.path.resolve() in changed
                       or (m.down_path is not None and m.down_path.resolve() in changed)]
-    if not pending:
-        return lint_migrations(migrations, options, jobs=jobs, cache_dir=cache_dir)
     from .. import api
     from ..model import State
 
@@ -74,6 +89,24 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
             if getattr(session.adapter, "lints", False):
                 live = session.adapter
         return lint_migrations(migrations, options, live=live, cumulative=True)
+
+
+def _in_folder(files: Sequence[Path], folder: Path) -> set[Path] | None:
+    """The files, resolved, when every one is an up file of the migrations folder; else None."""
+    try:
+        top = folder.resolve()
+    except OSError:
+        return None
+    resolved = {f.resolve() for f in files}
+    if not resolved or not top.is_dir():
+        return None
+    if all(f.parent == top and f.name.endswith(".up.sql") for f in resolved):
+        return resolved
+    return None
+
+
+def _only(report: LintReport, migrations: Sequence[Migration], keep: Callable[[Migration], bool]) -> LintReport:
+    return report.without({m.up.path for m in migrations if not keep(m)})
 
 
 def cache_folder(cache: bool | str | Path, options: LintOptions, base: Path) -> Path | None:

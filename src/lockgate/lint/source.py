@@ -217,6 +217,25 @@ def parse_source(text: str, path: Path | str = "<sql>") -> Source:
                   tuple(problems), loc)
 
 
+def parse_statement(sql: str) -> tuple[str, Node] | None:
+    """The first statement of ``sql`` as (kind, fields), or None if it does not parse.
+
+    For SQL the database writes (``format_type()``, ``pg_get_constraintdef()``), read
+    with the same grammar as the files.
+    """
+    parser = _parser()
+    try:
+        stmts = json.loads(parser.parse_sql_json(sql)).get("stmts", ())
+    except parser.ParseError:
+        return None
+    for raw in stmts:
+        wrapped = raw.get("stmt")
+        if wrapped:
+            (kind, node), = wrapped.items()
+            return str(kind), node
+    return None
+
+
 def _collect(tree_json: str, loc: _Locator, base_byte: int, out: list[Stmt]) -> None:
     tree = json.loads(tree_json)
     data_len = None

@@ -34,6 +34,8 @@ class SchemaState:
         self.facts: dict[str, dict[Any, Any]] = {name: {} for name in FACT_TABLES}
         self.exists_cache: dict[Key, bool] = {}
         self.rows_cache: dict[Key, int | None] = {}
+        self.columns_cache: dict[Key, dict[str, tuple[Any, bool]]] = {}  # live: column -> (TypeInfo, NOT NULL)
+        self.checked_cache: dict[Key, set[str]] = {}  # live: columns a validated CHECK proves NOT NULL
         self.journal: Journal | None = None
 
     def get(self, table: str, key: Any) -> Any:

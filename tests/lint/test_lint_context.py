@@ -1,0 +1,65 @@
+"""A file linted alone (pre-commit, --changed-since, a path) gets the findings it gets in a whole-folder run.
+
+Its findings can depend on earlier migrations (the type a column was created
+with, a validated CHECK); those are read, in order, and only the files asked
+for are reported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from fixtures.projects import Project, clean_env
+
+CREATE = "CREATE TABLE IF NOT EXISTS orders (id bigint, status varchar(20));"
+WIDEN = "SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE varchar(64);"
+INDEX = "CREATE INDEX idx_orders_status ON orders (status);\n"
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = clean_env() | {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                         "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=60)
+
+
+def _findings(result_stdout: str) -> set[tuple[str, str]]:
+    return {(Path(f["file"]).name, f["rule"]) for f in json.loads(result_stdout)["findings"] if not f["suppressed"]}
+
+
+def _project(sqlite_project: Project) -> Project:
+    p = sqlite_project
+    p.add("0001_orders", CREATE, "DROP TABLE IF EXISTS orders;")
+    p.add("0002_widen_status", WIDEN, "SELECT 1;")
+    return p
+
+
+def test_a_changed_file_is_judged_after_the_migrations_before_it(sqlite_project: Project) -> None:
+    p = _project(sqlite_project)
+    whole = p.cli("lint", "--json", check=0)
+    assert _findings(whole.stdout) == set()
+    _git(p.dir, "init", "-q")
+    _git(p.dir, "add", "migrations")
+    _git(p.dir, "commit", "-q", "-m", "orders")
+    (p.migrations / "0002_widen_status.up.sql").write_text(WIDEN + "\n-- widened for the new states\n")
+    p.add("0003_index", INDEX, "SELECT 1;")
+    changed = p.cli("lint", "--json", "--changed-since", "HEAD", "--no-cache", check=1)
+    assert [Path(f["file"]).name for f in json.loads(changed.stdout)["files"]] == [
+        "0002_widen_status.up.sql", "0003_index.up.sql"]
+    assert "change-column-type" not in {rule for _, rule in _findings(changed.stdout)}
+    assert ("0003_index.up.sql", "index-not-concurrent") in _findings(changed.stdout)
+    cached = p.cli("lint", "--json", "--changed-since", "HEAD", check=1)
+    assert cached.stdout == changed.stdout
+
+
+def test_a_path_in_the_migrations_folder_is_judged_in_order(sqlite_project: Project) -> None:
+    p = _project(sqlite_project)
+    alone = p.cli("lint", "--json", "migrations/0002_widen_status.up.sql", check=0)
+    assert [Path(f["file"]).name for f in json.loads(alone.stdout)["files"]] == ["0002_widen_status.up.sql"]
+    assert _findings(alone.stdout) == set()
+    # A file outside the folder has no history: the unknown old type is reported.
+    loose = p.dir / "hotfix.sql"
+    loose.write_text("SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE bigint USING 0;")
+    outside = p.cli("lint", "--json", "hotfix.sql", check=1)
+    assert _findings(outside.stdout) == {("hotfix.sql", "change-column-type")}

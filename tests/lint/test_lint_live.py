@@ -1,0 +1,45 @@
+"""`lockgate up` lints against the live database: what applied migrations created is known there.
+
+The expand/contract pattern ships its steps in separate deploys, so when the last
+step is linted the files that created the column or validated the CHECK are
+already applied: the linter must learn from the database, not call it unknown.
+"""
+
+from __future__ import annotations
+
+from fixtures.projects import Project
+
+
+def test_a_varchar_widening_after_its_table_was_applied_is_not_blocked(pg_project: Project) -> None:
+    p = Project(pg_project.dir, pg_project.url, lint=True)
+    p.add("0001_orders", "CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL);",
+          "DROP TABLE orders;")
+    p.cli("up", check=0)
+    p.execute("INSERT INTO orders SELECT g, 'new' FROM generate_series(1, 20000) g")
+    p.execute("ANALYZE orders")
+    p.add("0002_widen_status", "SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE varchar(64);",
+          "SELECT 1;")
+    assert p.cli("lint", "--pending", check=0).stdout.startswith("No problems in 1 file")
+    p.cli("up", check=0)
+    p.add("0003_status_bigint", "SET lock_timeout = '5s';\n"
+          "ALTER TABLE orders ALTER COLUMN status TYPE bigint USING length(status);", "SELECT 1;")
+    refused = p.cli("up")
+    assert refused.returncode == 1 and "change-column-type" in refused.stderr
+    assert "from varchar(64)" in p.cli("lint", "--pending", check=1).stdout
+
+
+def test_set_not_null_after_a_check_validated_in_an_earlier_deploy(pg_project: Project) -> None:
+    p = Project(pg_project.dir, pg_project.url, lint=True)
+    p.add("0001_users", "CREATE TABLE users (id bigint PRIMARY KEY, email text);", "DROP TABLE users;")
+    p.add("0002_email_check", "SET lock_timeout = '5s';\n"
+          "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;",
+          "ALTER TABLE users DROP CONSTRAINT users_email_nn;")
+    p.cli("up", check=0)
+    p.add("0003_set_not_null", "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+          "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;")
+    early = p.cli("up")  # the CHECK is still NOT VALID: SET NOT NULL would scan the table under its lock
+    assert early.returncode == 1 and "set-not-null" in early.stderr
+    p.execute("ALTER TABLE users VALIDATE CONSTRAINT users_email_nn")  # the middle deploy, done by hand here
+    p.cli("up", check=0)
+    assert p.query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass"
+                   " AND attname = 'email'") == [(True,)]
