@@ -75,12 +75,36 @@ def parse_name(path: Path) -> _Name | None:
     return _Name(int(m["version"]), m["desc"], m["dir"], path)
 
 
+@dataclass(frozen=True)
+class MigrationPaths:
+    """A migration's files, found and name-checked but not read (see :func:`scan`)."""
+
+    version: int
+    description: str
+    up: Path
+    down: Path | None
+
+    @property
+    def ident(self) -> str:
+        return self.up.name[: -len(".up.sql")]
+
+
 def discover(directory: Path) -> list[Migration]:
-    """Every migration in ``directory``, ordered by integer version.
+    """Every migration in ``directory``, ordered by integer version, read and checksummed.
 
     Raises :class:`MigrationFileError` naming the file(s) for: a ``.sql`` file whose
     name breaks the pattern, two files with one version, a down without an up, a
     file that is not UTF-8.
+    """
+    return [Migration(version=m.version, description=m.description, up=read_migration_file(m.up), down_path=m.down)
+            for m in scan(directory)]
+
+
+def scan(directory: Path) -> list[MigrationPaths]:
+    """Every migration in ``directory``, ordered by integer version, without reading the files.
+
+    The same checks as :func:`discover` but the UTF-8 one: for the linter, which reads
+    (or finds in its cache) only what it needs.
     """
     if not directory.is_dir():
         raise MigrationFileError(
@@ -118,11 +142,9 @@ def discover(directory: Path) -> list[Migration]:
             raise MigrationFileError(
                 f"Down migration {names_[0].path.name} has no matching up file.", paths=[names_[0].path],
                 hint=f"Add {names_[0].path.name[:-len('.down.sql')]}.up.sql, or delete the stray down file.")
-    migrations = []
+    found = []
     for version in sorted(ups):
         up = ups[version][0]
         down = downs.get(version)
-        migrations.append(Migration(
-            version=version, description=up.description, up=read_migration_file(up.path),
-            down_path=down[0].path if down else None))
-    return migrations
+        found.append(MigrationPaths(version, up.description, up.path, down[0].path if down else None))
+    return found

@@ -136,10 +136,11 @@ def test_lint_migrations_warm_equals_cold_on_the_corpus(tmp_path: Path) -> None:
                         str(project))
 
 
-def test_a_warm_run_does_not_import_the_parser(tmp_path: Path) -> None:
+def test_a_warm_run_does_not_import_the_parser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     targets = [str(p) for p in projects()] + [str(CASES)]
     cold = lint_paths([Path(t) for t in targets], LintOptions())
+    monkeypatch.chdir(tmp_path)  # where the subprocess runs: JSON shows paths relative to it
     code = ("from pathlib import Path\nfrom lockgate.lint import LintOptions, lint_paths, render\n"
             f"report = lint_paths([Path(t) for t in {targets!r}], LintOptions(), cache_dir={str(cache)!r})\n"
             "sys.stdout.write(render(report, 'json'))")

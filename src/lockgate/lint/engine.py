@@ -22,6 +22,7 @@ from .source import read_text
 from .state import Journal, SchemaState
 
 if TYPE_CHECKING:
+    from ..discovery import MigrationPaths
     from ..model import Migration
     from .catalog import LiveCatalog
     from .cache import Cached, LintCache
@@ -46,6 +47,17 @@ def lint_migrations(migrations: Sequence[Migration], options: LintOptions, *, li
     work = [FileJob(m.up.path, m.ident, m.up.text, m.up.no_transaction, m.down_path is not None)
             for m in migrations]
     return _execute(work, options, live, cumulative, jobs, cache_dir)
+
+
+def lint_scanned(migrations: Sequence[MigrationPaths], options: LintOptions, *, jobs: int | None = None,
+                 cache_dir: Path | str | None = None) -> LintReport:
+    """:func:`lint_migrations` for migrations found but not read (:func:`lockgate.discovery.scan`).
+
+    Each file is read here, or not at all when the cache knows it unchanged; its
+    ``-- lockgate:no-transaction`` header is read by the linter.
+    """
+    work = [FileJob(m.up, m.ident, None, None, m.down is not None) for m in migrations]
+    return _execute(work, options, None, False, jobs, cache_dir)
 
 
 def lint_paths(paths: Sequence[Path], options: LintOptions, *, live: LiveCatalog | None = None,

@@ -44,13 +44,22 @@ def render(report: LintReport, fmt: str, *, fail_on: Severity | str = Severity.E
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _display_path(path: Path) -> str:
-    """Relative to the working directory when below it; always with forward slashes."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
+def _display_path(path: Path | str) -> str:
+    """Relative to the working directory when below it; always with forward slashes.
+
+    A string prefix test, not os.path.relpath: it runs once per finding and per file.
+    """
+    text = os.fspath(path)
+    here = os.getcwd()
+    if text.startswith(here) and text[len(here):len(here) + 1] == os.sep:
+        text = text[len(here) + 1:]
+    return text.replace(os.sep, "/") if os.sep != "/" else text
+
+
+def _display_note(note: str) -> str:
+    """A note starts with the file it is about: shown the way findings show it."""
+    here = os.getcwd() + os.sep
+    return note[len(here):] if note.startswith(here) else note
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -84,7 +93,7 @@ def render_text(report: LintReport, *, fail_on: Severity = Severity.ERROR, color
                                       f"{f.suppressed.kind} (line {f.suppressed.line})"
                                       + (f": {f.suppressed.reason}" if f.suppressed.reason else "")))
     for note in report.notes:
-        lines.append(f"{paint('dim', 'note:')} {note}")
+        lines.append(f"{paint('dim', 'note:')} {_display_note(note)}")
     by_phase = {p: [r for r in report.files if r.phase is p] for p in Phase}
     for phase in (Phase.CONTRACT, Phase.MIXED):
         if by_phase[phase]:
@@ -121,7 +130,12 @@ def _summary(report: LintReport, fail_on: Severity, hidden_info: int, paint: Cal
 def render_json(report: LintReport, *, fail_on: Severity = Severity.ERROR) -> str:
     """Everything, suppressed findings included (with their reason), for machines."""
     data: dict[str, object] = {"tool": "lockgate", "version": __version__}
-    data.update(report.to_dict(fail_on))
+    body = report.to_dict(fail_on)
+    # Paths as the other formats show them: relative to the working directory when below it.
+    for item in (*body["files"], *body["findings"]):  # type: ignore[misc]
+        item["file"] = _display_path(item["file"])
+    body["notes"] = [_display_note(n) for n in report.notes]
+    data.update(body)
     # One line: json's C encoder works only without indent (three times faster); pipe to jq to read.
     return json.dumps(data, ensure_ascii=False) + "\n"
 

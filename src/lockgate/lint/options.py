@@ -6,7 +6,7 @@
     fail_on = "error"              # error | warning | info
     pg_version = 15                # default: the server's with --pending, else 14
     small_table_rows = 10000       # live lint: smaller tables get warnings, not errors
-    cache = true                   # false, or a folder (default .lockgate_cache, beside lockgate.toml)
+    cache = true                   # false ("off"), or a folder (default .lockgate_cache, beside lockgate.toml)
     start_after = "0042"           # report nothing for migrations up to this version (still read, in order)
     rules = { "non-idempotent" = "off", "missing-down" = "error" }
 
@@ -73,9 +73,7 @@ class LintOptions:
                 rules[rule_id] = None
             else:
                 rules[rule_id] = _severity(level, f"lint.rules.{rule_id}")
-        cache = table.get("cache", True)
-        if not isinstance(cache, (bool, str)) or cache == "":
-            raise ConfigError(f"Setting lint.cache must be true, false or a folder, not {cache!r}.")
+        cache = _cache_setting(table.get("cache", True))
         start_after = parse_version(table["start_after"], "Setting lint.start_after") if "start_after" in table else None
         return cls(fail_on=fail_on, pg_version=pg_version, small_table_rows=small, rules=rules, cache=cache,
                    start_after=start_after)
@@ -138,6 +136,21 @@ def parse_pg_version(value: Any, where: str = "--pg-version") -> int:
     if not 9 <= major <= 99:
         raise ConfigError(f"Setting {where} must be a PostgreSQL major version between 9 and 99, not {value!r}.")
     return major
+
+
+def _cache_setting(value: Any) -> bool | str:
+    """``lint.cache``: true, false, or a folder; "on"/"true" and "off"/"false" (any case) are the booleans,
+    as ``log_file = "off"`` is no log (a folder of that name is spelt "./off").
+
+    >>> _cache_setting("OFF"), _cache_setting("True"), _cache_setting("build/lint-cache")
+    (False, True, 'build/lint-cache')
+    """
+    if isinstance(value, str) and value.strip().lower() in ("on", "true", "off", "false"):
+        return value.strip().lower() in ("on", "true")
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+        return value
+    raise ConfigError(f"Setting lint.cache must be true, false or a folder, not {value!r}.",
+                      hint='Write cache = false (or "off") for no cache, or name a folder.')
 
 
 def _severity(value: Any, where: str, levels: tuple[str, ...] = _LEVELS) -> Severity:

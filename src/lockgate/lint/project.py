@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import ConfigError
-from .engine import expand_paths, lint_migrations, lint_paths
+from .engine import expand_paths, lint_migrations, lint_paths, lint_scanned
 from .options import LintOptions
 from .report import LintReport
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..model import Migration
+    from ..discovery import MigrationPaths
 
 
 def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
@@ -48,32 +48,32 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
                           hint="--pending lints the configured migrations folder.")
     changed = changed_files(changed_since, settings.project_dir) if changed_since else None
     cache_dir = cache_folder(cache, options, settings.project_dir)
-    from ..discovery import discover
+    from ..discovery import discover, scan
+
+    top = settings.migrations_dir.resolve()  # once, not per file: scan's paths all live in it
+
+    def is_changed(up: Path, down: Path | None) -> bool:
+        return changed is None or top / up.name in changed or (down is not None and top / down.name in changed)
 
     if paths:
-        files = expand_paths(paths)
-        if changed is not None:
-            files = [f for f in files if f.resolve() in changed]
-        in_folder = _in_folder(files, settings.migrations_dir)
-        if in_folder is None:
+        named = _in_folder(paths, top)
+        if named is None:  # files elsewhere: linted as they are, without the folder's history
+            files = expand_paths(paths)
+            if changed is not None:
+                files = [f for f in files if f.resolve() in changed]
             return lint_paths(files, options, jobs=jobs, cache_dir=cache_dir)
-        # Migrations of the project's folder are linted after the ones before them, as in a
+        # Up files of the project's folder are linted after the migrations before them, as in a
         # whole-folder run (a type change is judged against the type an earlier file created);
         # only those named are reported. With the cache, the others cost next to nothing.
-        migrations = discover(settings.migrations_dir)
-        return _only(lint_migrations(migrations, options, jobs=jobs, cache_dir=cache_dir), migrations,
-                     lambda m: m.up.path.resolve() in in_folder)
-    migrations = discover(settings.migrations_dir)
+        found = scan(settings.migrations_dir)
+        report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
+        whole, names = named
+        return _only(report, found, lambda m: (whole or m.up.name in names) and is_changed(m.up, m.down))
     if not pending:
-        report = lint_migrations(migrations, options, jobs=jobs, cache_dir=cache_dir)
-        if changed is None:
-            return report
-        return _only(report, migrations, lambda m: m.up.path.resolve() in changed
-                     or (m.down_path is not None and m.down_path.resolve() in changed))
-    if changed is not None:
-        migrations = [m for m in migrations
-                      if m.up.path.resolve() in changed
-                      or (m.down_path is not None and m.down_path.resolve() in changed)]
+        found = scan(settings.migrations_dir)
+        report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
+        return report if changed is None else _only(report, found, lambda m: is_changed(m.up, m.down))
+    migrations = [m for m in discover(settings.migrations_dir) if is_changed(m.up.path, m.down_path)]
     from .. import api
     from ..model import State
 
@@ -91,22 +91,29 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
         return lint_migrations(migrations, options, live=live, cumulative=True)
 
 
-def _in_folder(files: Sequence[Path], folder: Path) -> set[Path] | None:
-    """The files, resolved, when every one is an up file of the migrations folder; else None."""
+def _in_folder(paths: Sequence[Path], top: Path) -> tuple[bool, set[str]] | None:
+    """When every path is the (resolved) migrations folder ``top`` or an up file in it:
+    (whether the folder itself was named, the names of the files named); None otherwise."""
     try:
-        top = folder.resolve()
+        if not top.is_dir():
+            return None
+        names: set[str] = set()
+        whole = False
+        for path in paths:
+            resolved = Path(path).resolve()
+            if resolved == top:
+                whole = True
+            elif resolved.parent == top and resolved.name.endswith(".up.sql") and resolved.is_file():
+                names.add(resolved.name)
+            else:
+                return None
     except OSError:
         return None
-    resolved = {f.resolve() for f in files}
-    if not resolved or not top.is_dir():
-        return None
-    if all(f.parent == top and f.name.endswith(".up.sql") for f in resolved):
-        return resolved
-    return None
+    return whole, names
 
 
-def _only(report: LintReport, migrations: Sequence[Migration], keep: Callable[[Migration], bool]) -> LintReport:
-    return report.without({m.up.path for m in migrations if not keep(m)})
+def _only(report: LintReport, found: Sequence[MigrationPaths], keep: Callable[[MigrationPaths], bool]) -> LintReport:
+    return report.without({m.up for m in found if not keep(m)})
 
 
 def cache_folder(cache: bool | str | Path, options: LintOptions, base: Path) -> Path | None:
