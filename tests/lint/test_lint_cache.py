@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,12 @@ def loaded_modules(code: str, cwd: Path) -> tuple[str, set[str]]:
     return proc.stdout, {m for m in line[-1][len("LOADED="):].split(",") if m}
 
 
+def entry_key(file: Path, cache: Path) -> str:
+    """How the cache names a file: relative to the folder that holds the cache when below it."""
+    base = os.path.join(os.path.abspath(cache.parent), "")
+    return str(file)[len(base):] if str(file).startswith(base) else str(file)
+
+
 def one_line_error(result: Any, code: int) -> str:
     assert result.returncode == code, result
     assert "Traceback" not in result.output, result
@@ -119,7 +126,7 @@ def test_warm_runs_equal_cold_runs_on_the_corpus_and_the_cases(tmp_path: Path, p
             lint_warm(target, options, cache, context=f"{round_}: {target}")
     assert len(cache_files(cache)) == 1
     data = json.loads(cache_files(cache)[0].read_text(encoding="utf-8"))
-    linted = {str(r.file) for target in corpus_targets() for r in lint_paths(target, options).files}
+    linted = {entry_key(r.file, cache) for target in corpus_targets() for r in lint_paths(target, options).files}
     assert linted <= set(data["entries"]), "every linted file has its entry"
     assert "*" in (cache / ".gitignore").read_text().splitlines()
     assert (cache / "CACHEDIR.TAG").read_text().startswith(CACHEDIR_SIGNATURE)
@@ -149,6 +156,32 @@ def test_a_warm_run_does_not_import_the_parser(tmp_path: Path, monkeypatch: pyte
     out, loaded = loaded_modules(code, tmp_path)  # warm: answered from the cache alone
     assert loaded == set(), "a warm run with no file changed must not import the parser or the rules"
     assert out == render(cold, "json")
+
+
+def test_a_checkout_moved_elsewhere_keeps_its_cache(tmp_path: Path) -> None:
+    """Entries below the cache's folder are keyed relative to it: a CI runner's new workspace still hits."""
+    first = tmp_path / "workspace-1"
+    write_migrations(first / "migrations", {
+        "0001_create": "CREATE TABLE t (c varchar(10));",
+        "0002_widen": WIDEN,
+        "0003_index": "-- lockgate:ignore truncate not here\nCREATE INDEX i ON t (c);",  # a note naming the file
+    })
+    code = ("from pathlib import Path\nfrom lockgate.lint import LintOptions, lint_paths, render\n"
+            "here = Path.cwd()\n"
+            "report = lint_paths([here / 'migrations'], LintOptions(), cache_dir=here / '.lockgate_cache')\n"
+            "sys.stdout.write(render(report, 'json'))")
+    loaded_modules(code, first)
+    second = tmp_path / "workspace-2"
+    shutil.copytree(first, second)  # copy2: contents and mtimes, as a restored cache and a fresh checkout
+    out, loaded = loaded_modules(code, second)
+    assert loaded == set(), "the moved cache was not used"
+    cold = lint_paths([second / "migrations"], LintOptions())
+    assert json.loads(out)["notes"] and all("workspace-2" in n or n.startswith("migrations/")
+                                            for n in json.loads(out)["notes"])
+    assert out == subprocess.run([sys.executable, "-c", "import sys\n" + code.replace(
+        "cache_dir=here / '.lockgate_cache'", "cache_dir=None")], cwd=second, env=clean_env(),
+        capture_output=True, text=True, timeout=60).stdout
+    assert [f.rule for f in cold.active] == [f["rule"] for f in json.loads(out)["findings"] if not f["suppressed"]]
 
 
 # -- 2. invalidation ------------------------------------------------------------------------------
@@ -546,7 +579,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: s
     after = lint_warm([folder], LintOptions(), cache, context=damage)
     assert "change-column-type" in rules_in(after, "0002_widen.up.sql")
     data = json.loads(path.read_text(encoding="utf-8"))  # rewritten, whole
-    assert {str(r.file) for r in after.files} <= set(data["entries"])
+    assert {entry_key(r.file, cache) for r in after.files} <= set(data["entries"])
     lint_warm([folder], LintOptions(), cache, context=damage + ", warm again")
 
 

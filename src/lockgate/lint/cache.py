@@ -48,12 +48,13 @@ if TYPE_CHECKING:
 
 #: The folder name, in the project folder (where lockgate.toml is) or the working directory.
 DEFAULT_DIR = ".lockgate_cache"
-_FORMAT = 3  # bump when the layout of an entry changes
+_FORMAT = 4  # bump when the layout of an entry changes
 _KEEP_FILES = 8  # cache files for other settings, newest first, kept beside the current one
 _SEVERITIES = {s.value: s for s in Severity}
 _PHASES = {p.value: p for p in Phase}
 _TUPLE_VALUES = frozenset({"index_table"})  # facts whose values are table keys, (schema, name)
 _RACY_NS = 2_000_000_000
+_HERE = "\x00"  # in a stored note: "this file's path, then a colon"
 #: An entry: digest, size, mtime_ns, ident, no_transaction, has_down, chain, findings, result, notes, facts.
 _ENTRY_LEN = 11
 
@@ -100,7 +101,10 @@ class LintCache:
         self._dirty = False
         self._now_ns = time.time_ns()
         self._chain = (0, 1)  # running crc32 and adler32 of every file's identity so far
-        self._seen: dict[str, tuple[Stamp, str]] = {}  # path -> (stamp, chain before it), for record()
+        self._seen: dict[str, tuple[Stamp, str]] = {}  # key -> (stamp, chain before it), for record()
+        # Files below the folder that holds the cache are keyed relative to it, so a checkout
+        # moved elsewhere (a CI runner's new workspace) keeps its cache.
+        self._base = os.path.join(os.path.abspath(self.directory.parent), "")
 
     def _load(self) -> dict[str, list[Any]]:
         if self._entries is None:
@@ -121,7 +125,7 @@ class LintCache:
         recorded, so an edit in the same instant cannot hide). Otherwise its text is
         read and compared by a checksum of its content.
         """
-        key = str(job.path)
+        key = self._key(job.path)
         entry = self._load().get(key)
         if entry is not None and not (entry.__class__ is list and len(entry) == _ENTRY_LEN):
             entry = None  # not what this module writes: treated as absent, replaced by record()
@@ -131,7 +135,7 @@ class LintCache:
         data = b""
         if job.text is None:
             try:
-                st = os.stat(key)
+                st = os.stat(job.path)
                 size, mtime = st.st_size, st.st_mtime_ns
             except OSError:
                 pass  # read_bytes below says what is wrong
@@ -161,6 +165,10 @@ class LintCache:
                 job = job._replace(text=decode_text(read_bytes(job.path)))
             return None, job
 
+    def _key(self, path: Path) -> str:
+        text = os.fspath(path)
+        return text[len(self._base):] if text.startswith(self._base) else text
+
     def _advance(self, key: str, digest: str, job: FileJob) -> str:
         """The chain before this file; then this file is added to it."""
         crc, adler = self._chain
@@ -171,14 +179,14 @@ class LintCache:
 
     def record(self, job: FileJob, outcome: Outcome) -> None:
         """Store the outcome of a file linted in this run (at its place in the run's order)."""
-        key = str(job.path)
+        key = self._key(job.path)
         stamp, chain = self._seen[key]
-        self._load()[key] = [*stamp, job.ident, job.no_transaction, job.has_down, chain, *_encode(outcome)]
+        self._load()[key] = [*stamp, job.ident, job.no_transaction, job.has_down, chain, *_encode(outcome, job.path)]
         self._dirty = True
 
     def confirm(self, job: FileJob) -> None:
         """A stored result whose reads were checked and hold here: remember this history as its own."""
-        key = str(job.path)
+        key = self._key(job.path)
         entry = self._load().get(key)
         if entry is not None:
             entry[6] = self._seen[key][1]
@@ -196,7 +204,9 @@ class LintCache:
         if not self._dirty or self._entries is None:
             return
         seen = self._seen
-        entries = {path: entry for path, entry in self._entries.items() if path in seen or os.path.exists(path)}
+        base = self._base
+        entries = {key: entry for key, entry in self._entries.items()
+                   if key in seen or os.path.exists(os.path.join(base, key))}
         try:
             _prepare(self.directory)
             tmp = str(self.directory / f".{self.path.name}.{os.getpid()}.tmp")
@@ -239,14 +249,15 @@ def _digest(data: bytes) -> str:
     return f"{len(data):x}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
-def _encode(outcome: Outcome) -> list[Any]:
+def _encode(outcome: Outcome, path: Path) -> list[Any]:
     findings, result, notes, reads, writes = outcome
+    prefix = f"{path}:"  # notes name their file: stored without it, so a moved checkout shows its own path
     return [
         [[f.rule, f.severity.value, f.line, f.column, f.message, f.safe,
           [f.suppressed.kind, f.suppressed.reason, f.suppressed.line] if f.suppressed else None, list(f.notes)]
          for f in findings],
         [result.phase.value, result.no_transaction],
-        list(notes),
+        [_HERE + n[len(prefix):] if n.startswith(prefix) else n for n in notes],
         # A string inside the JSON: parsing the cache skips over it, and most runs never need it.
         json.dumps([[list(r) for r in reads], [list(w) for w in writes]], separators=(",", ":")),
     ]
@@ -259,7 +270,9 @@ def _decode(path: Path, ident: str, entry: list[Any], chain: str) -> Cached:
                 for rule, sev, line, column, message, safe, sup, fnotes in raw_findings]
     if not isinstance(facts, str):
         raise TypeError("facts")
-    return Cached(findings, FileResult(path, ident, _PHASES[phase], bool(no_tx)), [str(n) for n in notes],
+    here = f"{path}:"
+    return Cached(findings, FileResult(path, ident, _PHASES[phase], bool(no_tx)),
+                  [here + n[1:] if n.startswith(_HERE) else str(n) for n in notes],
                   entry[6] == chain, facts)
 
 
