@@ -111,3 +111,12 @@ def test_goose_and_sql_migrate_sections() -> None:
     assert findings("-- +migrate Up\nSELECT 1;\n-- +migrate Down\nDROP TABLE a;\n") == []
     no_tx = "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"
     assert [f.rule for f in findings(no_tx)] == []
+
+
+def test_an_ignore_without_a_reason_still_suppresses_and_asks_for_one() -> None:
+    text = "SET lock_timeout = '5s';\n-- lockgate:ignore rename\nALTER TABLE a RENAME COLUMN b TO c;\n"
+    report = lint_text(text, LintOptions())
+    assert [f.rule for f in report.suppressed] == ["rename"] and report.active == []
+    assert len(report.notes) == 1 and "gives no reason" in report.notes[0] and ":2:" in report.notes[0]
+    with_reason = lint_text(text.replace("rename\n", "rename the old name is in no query since v3\n"), LintOptions())
+    assert with_reason.notes == ()

@@ -90,6 +90,9 @@ def read_directives(source: Source) -> Directives:
                 notes.append(f"{source.path}:{c.line}: lockgate:ignore is not next to a statement; "
                              "put it on the line before the statement, or use lockgate:ignore-file")
                 continue
+            if not reason:  # it still suppresses; the note asks for the trace the README promises
+                notes.append(f"{source.path}:{c.line}: lockgate:ignore gives no reason; say why after the rule "
+                             "ids, for whoever reads the migration next")
             ignores.append(Ignore(rules, reason, c.line, target))
     return Directives(tuple(ignores), tag, no_tx, down_from, tuple(notes))
 

@@ -116,7 +116,7 @@ def _summary(report: LintReport, fail_on: Severity, hidden_info: int, paint: Cal
     if hidden_info:
         extra.append(f"{hidden_info} info not listed (--fail-on info lists them)")
     tail = "".join(f"; {e}" for e in extra)
-    parts = [f"{c[s]} {s}{'s' if c[s] != 1 else ''}" for s in ("error", "warning", "info") if c[s]]
+    parts = [f"{c[s]} {s}{'s' if c[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if c[s]]
     if not parts:
         return paint("ok", "No problems") + f" in {where}{tail}."
     failing = len(report.failing(fail_on))

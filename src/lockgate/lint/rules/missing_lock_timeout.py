@@ -46,6 +46,7 @@ class MissingLockTimeout(Rule):
         stmt, use = pending[0]
         more = f" ({len(pending) - 1} more statement(s) after it in this file too)" if len(pending) > 1 else ""
         article = "an" if use.mode[0] in "AE" else "a"
-        on = f" on {use.table.display}" if use.table is not None else ""
+        # "CREATE INDEX on orders" already names the table: do not say it twice.
+        on = f" on {use.table.display}" if use.table is not None and use.table.display not in use.what else ""
         yield Hit(f"{use.what} takes {article} {use.mode} lock{on} with no lock_timeout set: if it waits behind a "
                   f"long query, every query on the table queues behind it{more}.", stmt, use.table)
