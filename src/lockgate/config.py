@@ -32,11 +32,16 @@ _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything one command needs for one component. Renders without secrets."""
+    """Everything one command needs for one component. Renders without secrets.
+
+    Settings loaded with ``require_url=False`` (for work that reads files only, like
+    ``lockgate lint``) hold the error an unset ``${VAR}`` or a malformed URL met instead
+    of the URL, and raise it from :attr:`database_url` when something connects.
+    """
 
     project_dir: Path
     component: str
-    database_url: DatabaseUrl
+    database_url_or_error: DatabaseUrl | ConfigError
     migrations_dir: Path
     ledger_table: str = "schema_migrations"
     log_file: Path | None = None
@@ -48,9 +53,15 @@ class Settings:
     components: tuple[str, ...] = (DEFAULT_COMPONENT,)
 
     @property
+    def database_url(self) -> DatabaseUrl:
+        """The database URL; raises the :class:`ConfigError` resolving it met (see above)."""
+        if isinstance(self.database_url_or_error, ConfigError):
+            raise self.database_url_or_error.with_traceback(None)
+        return self.database_url_or_error
+
+    @property
     def history_table(self) -> str:
         return self.ledger_table + "_history"
-
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -165,7 +176,9 @@ class ProjectConfig:
     def component_names(self) -> tuple[str, ...]:
         return tuple(self.components) if self.components else (DEFAULT_COMPONENT,)
 
-    def settings(self, component: str | None = None) -> Settings:
+    def settings(self, component: str | None = None, *, require_url: bool = True) -> Settings:
+        """One component's settings. ``require_url=False``: a database URL that cannot be resolved is
+        no error until :attr:`Settings.database_url` is read (lint needs the folders, not the database)."""
         names = self.component_names
         if component in (None, ""):
             component = names[0] if len(names) == 1 else None
@@ -201,9 +214,10 @@ class ProjectConfig:
                 merged[key] = value
         # Interpolate only what still comes from the file, so an unset ${VAR} for a value
         # a flag or variable overrides (or for another component) is no error.
-        for key in from_file:
-            if key in merged and merged[key] is (self.components.get(component, {}).get(key, self.base.get(key))):
-                merged[key] = _interpolate(merged[key], env, f"{where}: {key}")
+        own = self.components.get(component, {})
+        interpolate = {key for key in from_file if key in merged and merged[key] is own.get(key, self.base.get(key))}
+        for key in interpolate - {"database_url"}:
+            merged[key] = _interpolate(merged[key], env, f"{where}: {key}")
         unknown = set(merged) - _KEYS
         if unknown:
             import difflib
@@ -213,10 +227,16 @@ class ProjectConfig:
             raise ConfigError(f"Unknown setting {bad!r}" + (f"; did you mean {close[0]!r}?" if close else "."),
                               hint="See the configuration section of the README.")
         base_dir = self.project_dir
-        if merged.get("database_url") == "":
-            raise ConfigError("The database URL is empty.",
-                              hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out for the SQLite default.")
-        url = DatabaseUrl.parse(str(merged.get("database_url") or DEFAULT_URL), base_dir=base_dir)
+        url: DatabaseUrl | ConfigError
+        try:
+            raw_url = merged.get("database_url")
+            if "database_url" in interpolate:
+                raw_url = _interpolate(raw_url, env, f"{where}: database_url")
+            url = _parse_url(raw_url, base_dir)
+        except ConfigError as exc:
+            if require_url:
+                raise
+            url = exc
         migrations_dir = Path(str(merged.get("migrations_dir") or "migrations")).expanduser()
         if not migrations_dir.is_absolute():
             migrations_dir = base_dir / migrations_dir
@@ -239,7 +259,7 @@ class ProjectConfig:
         return Settings(
             project_dir=base_dir,
             component=component,
-            database_url=url,
+            database_url_or_error=url,
             migrations_dir=migrations_dir,
             ledger_table=ledger,
             log_file=log_file,
@@ -250,6 +270,13 @@ class ProjectConfig:
             lint=lint,
             components=names,
         )
+
+
+def _parse_url(raw: Any, base_dir: Path) -> DatabaseUrl:
+    if raw == "":
+        raise ConfigError("The database URL is empty.",
+                          hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out for the SQLite default.")
+    return DatabaseUrl.parse(str(raw or DEFAULT_URL), base_dir=base_dir)
 
 
 def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str | os.PathLike[str] | None = None,
@@ -277,12 +304,12 @@ def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str |
 def load_settings(project_dir: str | os.PathLike[str] = ".", *, component: str | None = None,
                   config_file: str | os.PathLike[str] | None = None,
                   env_file: str | os.PathLike[str] | None = None,
-                  environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
-    """Settings for one component.
+                  environ: Mapping[str, str] | None = None, require_url: bool = True, **flags: Any) -> Settings:
+    """Settings for one component (``require_url``: see :meth:`ProjectConfig.settings`).
 
     >>> s = load_settings("/tmp/project", database_url="sqlite:///app.db", environ={})
     >>> s.database_url.engine, s.migrations_dir.name
     ('sqlite', 'migrations')
     """
     return load_config(project_dir, config_file=config_file, env_file=env_file, environ=environ,
-                       flags=flags).settings(component)
+                       flags=flags).settings(component, require_url=require_url)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.projects import Project, clean_env
+from fixtures.projects import COMPONENTS_TOML, Project, clean_env
 
 UNSAFE = "CREATE INDEX idx_users_email ON users (email);\n"
 SAFE = "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN IF NOT EXISTS locale text;\n"
@@ -130,7 +130,7 @@ def test_pending_lints_what_up_would_apply(sqlite_project: Project) -> None:
     sqlite_project.cli("up", check=0)
     sqlite_project.add("0002_index_email", UNSAFE, "DROP INDEX idx_users_email;")
     report = json.loads(sqlite_project.cli("lint", "--pending", "--format", "json", check=1).stdout)
-    assert [f["file"] for f in report["files"]] == [str(sqlite_project.migrations / "0002_index_email.up.sql")]
+    assert [f["file"] for f in report["files"]] == ["migrations/0002_index_email.up.sql"]  # relative, as in text
 
 
 def test_pending_on_postgresql_knows_the_live_database(pg_project: Project) -> None:
@@ -248,3 +248,71 @@ def test_component_all_lints_every_component(tmp_path: Path) -> None:
     got = sorted((Path(f["file"]).parent.name, f["severity"]) for f in findings if f["rule"] == "index-not-concurrent")
     assert got == [("an", "warning"), ("op", "error")]
     assert "choose one" in one_line_error(project.cli("lint", database_url=False), 2)
+
+
+def test_lint_needs_a_database_url_only_with_pending(sqlite_project: Project) -> None:
+    """lockgate.toml reads ${DATABASE_URL}, which CI does not set: only --pending connects."""
+    p = sqlite_project
+    (p.dir / "lockgate.toml").write_text('database_url = "${DATABASE_URL}"\nmigrations_dir = "migrations"\n')
+    p.add("0001_index", UNSAFE, "SELECT 1;")
+    _git(p.dir, "init", "-q")
+    _git(p.dir, "add", "lockgate.toml", "migrations")
+    _git(p.dir, "commit", "-q", "-m", "first")
+    p.add("0002_locale", SAFE, "SELECT 1;")
+    for env in ({}, {"DATABASE_URL": "not-a-url"}):
+        every = p.cli("lint", database_url=False, env=env, check=1)
+        assert "0001_index.up.sql:1:1: error[index-not-concurrent]" in every.stdout and every.stderr == ""
+        changed = json.loads(p.cli("lint", "--changed-since", "HEAD", "--json", database_url=False, env=env,
+                                   check=0).stdout)
+        assert [Path(f["file"]).name for f in changed["files"]] == ["0002_locale.up.sql"]
+    unset = one_line_error(p.cli("lint", "--pending", database_url=False), 2)
+    assert unset.startswith("error: lockgate.toml: database_url: variable ${DATABASE_URL} is not set.")
+    assert "has no scheme" in one_line_error(p.cli("lint", "--pending", database_url=False,
+                                                   env={"DATABASE_URL": "not-a-url"}), 2)
+
+
+def test_component_all_lints_without_the_database_urls(tmp_path: Path) -> None:
+    project = Project(tmp_path / "proj", f"sqlite:///{tmp_path}/unused.db")
+    (project.dir / "lockgate.toml").write_text(COMPONENTS_TOML)  # ${DB_URL} and ${ANALYTICS_URL}, unset
+    for folder in ("operational", "analytics"):
+        (project.dir / "db" / folder).mkdir(parents=True)
+        (project.dir / "db" / folder / "0001_index.up.sql").write_text(UNSAFE)
+    result = project.cli("--component", "all", "lint", "--json", database_url=False, check=1)
+    assert sorted(Path(f["file"]).parent.name for f in json.loads(result.stdout)["files"]) == [
+        "analytics", "operational"]
+    assert "${DB_URL} is not set" in one_line_error(
+        project.cli("--component", "all", "lint", "--pending", database_url=False), 2)
+
+
+def test_an_empty_cache_dir_flag_is_refused_and_an_empty_variable_is_unset(sqlite_project: Project) -> None:
+    p = sqlite_project
+    p.add("0001_locale", SAFE, "SELECT 1;")
+    before = set(p.dir.iterdir())
+    for blank in ("", " "):
+        assert "--cache-dir is empty" in one_line_error(p.cli("lint", "--cache-dir", blank), 2)
+    assert set(p.dir.iterdir()) == before, "no cache file in the working folder"
+    p.cli("lint", env={"LOCKGATE_CACHE_DIR": ""}, check=0)  # as if unset: the default folder
+    assert set(p.dir.iterdir()) - before == {p.dir / ".lockgate_cache"}
+
+
+@pytest.mark.parametrize("setting, folder", [('"off"', None), ('"False"', None), ("false", None),
+                                             ('"ON"', ".lockgate_cache"), ('"./off"', "off")])
+def test_cache_on_and_off_as_words_in_lockgate_toml(sqlite_project: Project, setting: str,
+                                                    folder: str | None) -> None:
+    p = sqlite_project
+    p.add("0001_locale", SAFE, "SELECT 1;")
+    (p.dir / "lockgate.toml").write_text(f"[lint]\ncache = {setting}\n")
+    before = set(p.dir.iterdir())
+    p.cli("lint", check=0)
+    assert set(p.dir.iterdir()) - before == ({p.dir / folder} if folder else set())
+
+
+def test_verbose_and_quiet_may_follow_lint(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")  # an info finding (non-idempotent) among errors
+    plain = sqlite_project.cli("lint", check=1).stdout
+    assert "info[non-idempotent]" not in plain
+    for before, after in ((["-v"], ["-v"]), (["--verbose"], ["--verbose"]), (["-q"], ["-q"]),
+                          (["--quiet"], ["--quiet"])):
+        first = sqlite_project.cli(*before, "lint", check=1)
+        assert sqlite_project.cli("lint", *after, check=1) == first
+        assert ("info[non-idempotent]" in first.stdout) == (after[0] in ("-v", "--verbose"))

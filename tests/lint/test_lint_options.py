@@ -48,3 +48,16 @@ def test_pg_version_forms(value: object, major: int) -> None:
 def test_bad_pg_versions(value: object) -> None:
     with pytest.raises(ConfigError):
         parse_pg_version(value)
+
+
+@pytest.mark.parametrize("value, cache", [("off", False), ("OFF", False), ("false", False), (False, False),
+                                          (" On ", True), ("TRUE", True), (True, True),
+                                          ("build/lint-cache", "build/lint-cache"), ("./off", "./off")])
+def test_cache_takes_words_for_true_and_false(value: object, cache: object) -> None:
+    assert LintOptions.from_config({"cache": value}).cache == cache
+
+
+@pytest.mark.parametrize("value", ["", " ", 3])
+def test_bad_cache_values(value: object) -> None:
+    with pytest.raises(ConfigError, match="lint.cache"):
+        LintOptions.from_config({"cache": value})

@@ -3,11 +3,13 @@ and renders. Exit codes: 0 ok or nothing to do, 1 failure, 2 usage or configurat
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence, TypeVar
+from typing import Any, Callable, Iterator, NoReturn, Sequence, TextIO, TypeVar
 
 import click
 
@@ -51,24 +53,25 @@ class CliState:
         project_dir = Path(self.config).resolve().parent if self.config else Path.cwd()
         return load_config(project_dir, config_file=self.config, env_file=self.env_file, flags=flags)
 
-    def settings(self, component: str | None = None) -> Any:
+    def settings(self, component: str | None = None, *, require_url: bool = True) -> Any:
+        """The chosen component's Settings; ``require_url=False`` for commands that never connect."""
         name = component if component is not None else self._env_component()
         if name == "all":
             command = click.get_current_context().info_name
             raise ConfigError(f"lockgate {command} works on one component at a time, not --component all.",
                               hint="Name one: --component NAME (status, up, verify, history and lint take all).")
-        return self._project().settings(name)
+        return self._project().settings(name, require_url=require_url)
 
     def _env_component(self) -> str | None:
         return self.component or os.environ.get("LOCKGATE_COMPONENT") or None
 
-    def all_settings(self) -> list[Any]:
+    def all_settings(self, *, require_url: bool = True) -> list[Any]:
         """One Settings per component for --component all, else the chosen one."""
         project = self._project()
         name = self._env_component()
         if name == "all":
-            return [project.settings(n) for n in project.component_names]
-        return [project.settings(name)]
+            return [project.settings(n, require_url=require_url) for n in project.component_names]
+        return [project.settings(name, require_url=require_url)]
 
 
 pass_state = click.make_pass_decorator(CliState)
@@ -117,8 +120,8 @@ def handled(fn: F) -> F:
         state = click.get_current_context().find_object(CliState)
         try:
             return fn(*args, **kwargs)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, BrokenPipeError):
-            raise  # click's own, and a closed pipe, which main() treats as a normal end
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # click's own
         except (LockgateError, KeyboardInterrupt, Exception) as exc:
             _fail(state, exc)
 
@@ -210,7 +213,7 @@ def new(state: CliState, name: str, timestamp: bool | None) -> None:
     """
     from .. import api
 
-    up, down = api.new(state.settings(), name, timestamp=timestamp)
+    up, down = api.new(state.settings(require_url=False), name, timestamp=timestamp)  # writes files only
     if state.json:
         state.render.emit_json({"up": str(up), "down": str(down)})
     else:
@@ -400,14 +403,66 @@ from .lint_cmd import lint  # noqa: E402  (a command module of its own; it impor
 cli.add_command(lint)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+class _PipeWriter(io.RawIOBase):
+    """A standard stream's file descriptor that drops what is written once the reader has gone.
+
+    `lockgate lint | head -1`, `lockgate status | true`: the reader leaving early is not our
+    failure, so it must neither print a traceback nor change the exit status. Writes stop
+    raising BrokenPipeError, the command runs to its end (a migration is never cut short by a
+    pager) and exits as it would have: lint still exits 1 on failing findings.
+    """
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+        self.reader_gone = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data: Any) -> int:
+        if not self.reader_gone:
+            try:
+                return os.write(self._fd, data)
+            except BrokenPipeError:
+                self.reader_gone = True
+        return memoryview(data).nbytes
+
+
+def _pipe_safe(stream: TextIO) -> TextIO:
+    """``stream`` rebuilt over a :class:`_PipeWriter`; as it is when it has no file descriptor."""
+    if stream is None:  # pythonw
+        return stream
     try:
-        try:
-            cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)
-        finally:
-            sys.stdout.flush()  # a pipe closed early shows up here, on the last write
-    except BrokenPipeError:
-        # `lockgate history | head`: the reader left; that is not our failure.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return stream  # in memory (a test's capture): no pipe to lose
+    stream.flush()
+    return io.TextIOWrapper(io.BufferedWriter(_PipeWriter(fd)), encoding=stream.encoding, errors=stream.errors,
+                            line_buffering=bool(stream.line_buffering))
+
+
+@contextmanager
+def _closed_pipes_tolerated() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _pipe_safe(sys.stdout), _pipe_safe(sys.stderr)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        sys.stdout, sys.stderr = saved
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    # Without this, click turns a closed pipe into exit 1, and a pipe that closes only at the
+    # interpreter's last flush into "Exception ignored ... BrokenPipeError" and exit 120.
+    with _closed_pipes_tolerated():
+        cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)

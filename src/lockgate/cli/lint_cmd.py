@@ -36,13 +36,18 @@ _LEVELS = ("error", "warning", "info")
 @click.option("--stdin-filename", metavar="NAME", help="With PATH `-` (SQL read from standard input): the file "
               "name to report.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
+@click.option("--cache-dir", type=click.Path(), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
               help="Where to keep results of unchanged files (default: lint.cache, else .lockgate_cache "
               "in the project folder).")
+@click.option("-v", "--verbose", "verbose_local", is_flag=True,
+              help="Also list info findings, suppressed ones and expand migrations (as `lockgate -v lint`).")
+@click.option("-q", "--quiet", "quiet_local", is_flag=True,
+              help="As `lockgate -q lint`: nothing on standard error but errors (the report is still printed).")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
          fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, exclude: tuple[str, ...],
-         start_after: str | None, stdin_filename: str | None, no_cache: bool, cache_dir: Path | None) -> None:
+         start_after: str | None, stdin_filename: str | None, no_cache: bool, cache_dir: str | None,
+         verbose_local: bool, quiet_local: bool) -> None:
     """Check migrations for operations that lock, rewrite or lose data, and say the safe way.
 
     \b
@@ -60,13 +65,21 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
     Suppress one with `-- lockgate:ignore RULE reason` on the line before the statement.
     """
-    from ..errors import LockgateError
+    from ..errors import ConfigError, LockgateError
 
     state = ctx.obj
     if json_local or (fmt is None and bool(getattr(state, "json", False))):
         fmt = fmt or "json"
     fmt = fmt or "text"
+    # The global flags, given after the command: `lockgate lint -v` is `lockgate -v lint`.
+    if state is not None:
+        state.verbose = state.verbose or verbose_local
+        state.quiet = state.quiet or quiet_local
     try:
+        if cache_dir is not None and not cache_dir.strip():
+            # Path("") is the working folder: the cache file would land among the user's files.
+            raise ConfigError("--cache-dir is empty.",
+                              hint="Name a folder (e.g. --cache-dir .lockgate_cache), or pass --no-cache.")
         # A relative --cache-dir is the user's, from here; lint.cache in the file is relative to the project.
         cache: bool | Path = False if no_cache else (Path.cwd() / cache_dir if cache_dir else True)
         excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
@@ -100,10 +113,12 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         report = lint_text(sys.stdin.read(), options, path=stdin_filename or "<stdin>")
         return _print(state, report, fmt, options)
     every: list[Any] = []
+    # Only --pending connects: without it, an unset ${DATABASE_URL} (as in CI) stops nothing.
     try:
-        every = list(state.all_settings()) if not paths and _component(state) == "all" else [state.settings()]
+        every = (list(state.all_settings(require_url=pending)) if not paths and _component(state) == "all"
+                 else [state.settings(require_url=pending)])
     except ConfigError:
-        # Explicit files need no database: a ${DATABASE_URL} unset in CI must not stop them.
+        # Explicit files need no project: lint them with the [lint] table alone.
         if not paths:
             raise
     if not every:
