@@ -103,9 +103,12 @@ def test_sql_from_standard_input(sqlite_project: Project) -> None:
     assert not (sqlite_project.dir / ".lockgate_cache").exists()
 
 
-def test_bad_choices_are_click_usage_errors(sqlite_project: Project) -> None:
-    result = sqlite_project.cli("lint", "--format", "xml")
-    assert result.returncode == 2 and "'xml' is not one of" in result.stderr
+def test_bad_flags_are_one_line_too(sqlite_project: Project) -> None:
+    assert "'xml' is not one of" in one_line_error(sqlite_project.cli("lint", "--format", "xml"), 2)
+    assert "lockgate lint --help" in one_line_error(sqlite_project.cli("lint", "--bogus"), 2)
+    assert "No such command 'bogus'" in one_line_error(sqlite_project.cli("bogus"), 2)
+    assert "0 is not in the range" in one_line_error(sqlite_project.cli("lint", "--jobs", "0"), 2)
+    assert sqlite_project.cli("lint", "--help", check=0).stdout.startswith("Usage: lockgate lint")
 
 
 def test_config_table_and_its_errors(sqlite_project: Project) -> None:
@@ -316,3 +319,11 @@ def test_verbose_and_quiet_may_follow_lint(sqlite_project: Project) -> None:
         first = sqlite_project.cli(*before, "lint", check=1)
         assert sqlite_project.cli("lint", *after, check=1) == first
         assert ("info[non-idempotent]" in first.stdout) == (after[0] in ("-v", "--verbose"))
+
+
+def test_errors_in_json_mode_are_json_on_stdout_and_one_line_on_stderr(sqlite_project: Project) -> None:
+    for args in (["lint", "--format", "json", "nosuch.sql"], ["--json", "lint", "nosuch.sql"]):
+        result = sqlite_project.cli(*args)
+        assert "does not exist" in one_line_error(result, 2)
+        error = json.loads(result.stdout)
+        assert error["error"] == "ConfigError" and error["exit_code"] == 2 and "nosuch.sql" in error["message"]

@@ -465,4 +465,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Without this, click turns a closed pipe into exit 1, and a pipe that closes only at the
     # interpreter's last flush into "Exception ignored ... BrokenPipeError" and exit 120.
     with _closed_pipes_tolerated():
-        cli.main(args=list(argv) if argv is not None else None, prog_name="lockgate", standalone_mode=True)
+        code = _run_click(list(argv) if argv is not None else None)
+    sys.exit(code)
+
+
+def _run_click(args: list[str] | None) -> int:
+    """Run the command; click's own errors become one line, like lockgate's (click prints four)."""
+    try:
+        rv = cli.main(args=args, prog_name="lockgate", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "lockgate"
+        click.echo(f"error: {exc.format_message().rstrip('.')}. Run `{where} --help` for the options.", err=True)
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    return rv if isinstance(rv, int) else 0

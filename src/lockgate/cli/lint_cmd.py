@@ -86,9 +86,16 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
         code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
                     pg_version=pg_version, jobs=jobs, cache=cache, exclude=excluded, stdin_filename=stdin_filename,
                     start_after=start_after)
-    except LockgateError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(exc.exit_code)
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except (LockgateError, KeyboardInterrupt, Exception) as exc:
+        from .app import _fail  # loaded by now: app is what imported this module
+
+        if fmt == "json" and isinstance(exc, LockgateError) and not getattr(state, "json", False):
+            import json
+
+            click.echo(json.dumps(exc.to_dict()))  # what --json gives for every command's errors
+        _fail(state, exc)
     ctx.exit(code)
 
 
