@@ -327,3 +327,14 @@ def test_errors_in_json_mode_are_json_on_stdout_and_one_line_on_stderr(sqlite_pr
         assert "does not exist" in one_line_error(result, 2)
         error = json.loads(result.stdout)
         assert error["error"] == "ConfigError" and error["exit_code"] == 2 and "nosuch.sql" in error["message"]
+
+
+def test_list_rules_in_text_and_json(sqlite_project: Project) -> None:
+    from lockgate.lint import RULES
+
+    text = sqlite_project.cli("lint", "--list-rules", check=0).stdout.splitlines()
+    assert [line.split()[0] for line in text] == [r.id for r in RULES]
+    listed = json.loads(sqlite_project.cli("lint", "--list-rules", "--format", "json", check=0).stdout)
+    assert {r["id"]: r["severity"] for r in listed} == {r.id: r.severity.value for r in RULES}
+    (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nrules = { "no-such-rule" = "off" }\n')
+    assert "--list-rules" in one_line_error(sqlite_project.cli("lint"), 2)

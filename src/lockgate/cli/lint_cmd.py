@@ -35,6 +35,7 @@ _LEVELS = ("error", "warning", "info")
               "still read, in order); default lint.start_after.")
 @click.option("--stdin-filename", metavar="NAME", help="With PATH `-` (SQL read from standard input): the file "
               "name to report.")
+@click.option("--list-rules", is_flag=True, help="List the rules (id, default severity, what each catches) and exit.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
               help="Where to keep results of unchanged files (default: lint.cache, else .lockgate_cache "
@@ -46,7 +47,7 @@ _LEVELS = ("error", "warning", "info")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
          fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, exclude: tuple[str, ...],
-         start_after: str | None, stdin_filename: str | None, no_cache: bool, cache_dir: str | None,
+         start_after: str | None, stdin_filename: str | None, list_rules: bool, no_cache: bool, cache_dir: str | None,
          verbose_local: bool, quiet_local: bool) -> None:
     """Check migrations for operations that lock, rewrite or lose data, and say the safe way.
 
@@ -60,6 +61,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
       lockgate lint --no-cache                     # ignore .lockgate_cache (results of unchanged files)
       lockgate lint --exclude non-idempotent,missing-down
       lockgate lint --start-after 0042             # adopting lint: say nothing about 0001..0042
+      lockgate lint --list-rules                   # the rule ids, for --exclude and lint.rules
       git show HEAD:migrations/0042_x.up.sql | lockgate lint - --stdin-filename 0042_x.up.sql
 
     Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
@@ -75,6 +77,9 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     if state is not None:
         state.verbose = state.verbose or verbose_local
         state.quiet = state.quiet or quiet_local
+    if list_rules:
+        _list_rules(fmt)
+        ctx.exit(0)
     try:
         if cache_dir is not None and not cache_dir.strip():
             # Path("") is the working folder: the cache file would land among the user's files.
@@ -158,6 +163,21 @@ def _print(state: Any, report: Any, fmt: str, options: Any) -> int:
     click.echo(render(report, fmt, fail_on=options.fail_on, color=color,
                       verbose=bool(getattr(state, "verbose", False))), nl=False, color=color)
     return int(report.exit_code(options.fail_on))
+
+
+def _list_rules(fmt: str) -> None:
+    from ..lint.rules import RULES
+
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "summary": r.summary, "safe": r.safe,
+                                "lock_related": r.lock_related, "destructive": r.destructive} for r in RULES],
+                              indent=2))
+        return
+    width = max(len(r.id) for r in RULES)
+    for rule in RULES:
+        click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
 
 
 def _component(state: Any) -> str | None:

@@ -68,7 +68,7 @@ class LintOptions:
 
             if rule_id not in RULE_IDS:
                 raise ConfigError(f"Unknown lint rule {rule_id!r} in lint.rules{_did_you_mean(rule_id, RULE_IDS)}",
-                                  hint="Run `lockgate lint --help` or the README (Safety linter) for the rule ids.")
+                                  hint="`lockgate lint --list-rules` lists the rule ids.")
             if isinstance(level, str) and level.strip().lower() == "off":
                 rules[rule_id] = None
             else:
@@ -103,7 +103,7 @@ class LintOptions:
         for rule_id in rule_ids:
             if rule_id not in RULE_IDS:
                 raise ConfigError(f"Unknown lint rule {rule_id!r} in --exclude{_did_you_mean(rule_id, RULE_IDS)}",
-                                  hint="Run `lockgate lint --help` or the README (Safety linter) for the rule ids.")
+                                  hint="`lockgate lint --list-rules` lists the rule ids.")
             rules[rule_id] = None
         return replace(self, rules=rules)
 
