@@ -319,6 +319,9 @@ def test_verbose_and_quiet_may_follow_lint(sqlite_project: Project) -> None:
         first = sqlite_project.cli(*before, "lint", check=1)
         assert sqlite_project.cli("lint", *after, check=1) == first
         assert ("info[non-idempotent]" in first.stdout) == (after[0] in ("-v", "--verbose"))
+    quiet = sqlite_project.cli("lint", "-q", check=1).stdout.splitlines()
+    assert quiet == ["migrations/0001_index.up.sql:1:1: error[index-not-concurrent] " + quiet[0].split("] ", 1)[1]]
+    assert sqlite_project.cli("lint", "-q", "--fail-on", "warning", check=1).stdout.count("\n") == 2
 
 
 def test_errors_in_json_mode_are_json_on_stdout_and_one_line_on_stderr(sqlite_project: Project) -> None:

@@ -43,7 +43,7 @@ _LEVELS = ("error", "warning", "info")
 @click.option("-v", "--verbose", "verbose_local", is_flag=True,
               help="Also list info findings, suppressed ones and expand migrations (as `lockgate -v lint`).")
 @click.option("-q", "--quiet", "quiet_local", is_flag=True,
-              help="As `lockgate -q lint`: nothing on standard error but errors (the report is still printed).")
+              help="As `lockgate -q lint`: only the findings at or above --fail-on, a line each (text format).")
 @click.pass_context
 def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_since: str | None, fmt: str | None,
          fail_on: str | None, pg_version: str | None, json_local: bool, jobs: int | None, exclude: tuple[str, ...],
@@ -161,7 +161,8 @@ def _print(state: Any, report: Any, fmt: str, options: Any) -> int:
     color = fmt == "text" and _wants_color()
     # color=: click strips ANSI codes from output that is not a terminal unless told otherwise.
     click.echo(render(report, fmt, fail_on=options.fail_on, color=color,
-                      verbose=bool(getattr(state, "verbose", False))), nl=False, color=color)
+                      verbose=bool(getattr(state, "verbose", False)), quiet=bool(getattr(state, "quiet", False))),
+               nl=False, color=color)
     return int(report.exit_code(options.fail_on))
 
 

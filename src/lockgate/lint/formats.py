@@ -30,11 +30,11 @@ _SGR = {"error": "1;31", "warning": "1;33", "info": "1;36", "rule": "35", "safe"
 
 
 def render(report: LintReport, fmt: str, *, fail_on: Severity | str = Severity.ERROR, color: bool = False,
-           verbose: bool = False) -> str:
+           verbose: bool = False, quiet: bool = False) -> str:
     """The report in ``fmt`` (one of :data:`FORMATS`)."""
     threshold = Severity.parse(fail_on) if isinstance(fail_on, str) else fail_on
     if fmt == "text":
-        return render_text(report, fail_on=threshold, color=color, verbose=verbose)
+        return render_text(report, fail_on=threshold, color=color, verbose=verbose, quiet=quiet)
     if fmt == "json":
         return render_json(report, fail_on=threshold)
     if fmt == "sarif":
@@ -65,13 +65,20 @@ def _display_note(note: str) -> str:
 # -- text --------------------------------------------------------------------------------------
 
 def render_text(report: LintReport, *, fail_on: Severity = Severity.ERROR, color: bool = False,
-                verbose: bool = False) -> str:
+                verbose: bool = False, quiet: bool = False) -> str:
     """One block per finding: ``file:line:col: severity[rule] message``, then the safe way.
 
     Info findings are listed only with ``fail_on=info`` or ``verbose``; otherwise counted.
+    ``quiet``: only the findings at or above ``fail_on``, a line each, and nothing else.
     """
     def paint(style: str, text: str) -> str:
         return f"\x1b[{_SGR[style]}m{text}\x1b[0m" if color else text
+
+    if quiet:
+        failing = report.failing(fail_on)
+        return "".join(f"{paint('path', f'{_display_path(f.file)}:{f.line}:{f.column}:')} "
+                       f"{paint(f.severity.value, f.severity.value)}[{paint('rule', f.rule)}] {f.message}\n"
+                       for f in failing)
 
     show_info = verbose or fail_on is Severity.INFO
     lines: list[str] = []
