@@ -215,6 +215,15 @@ def test_init_then_up_on_the_embedded_default(tmp_path: Path) -> None:
     assert project.cli("init", database_url=False).returncode == 2
 
 
+def test_init_says_it_updated_a_gitignore_it_found(tmp_path: Path) -> None:
+    project = Project(tmp_path / "fresh", "sqlite:///unused.db")
+    project.dir.mkdir(parents=True, exist_ok=True)
+    (project.dir / ".gitignore").write_text("node_modules/\n")
+    out = project.cli("init", database_url=False, check=0).stdout
+    assert "updated .gitignore" in out and "created .gitignore" not in out
+    assert (project.dir / ".gitignore").read_text().startswith("node_modules/\n")
+
+
 def test_new_writes_the_next_version_with_a_header(project: Project) -> None:
     project.add("0009_first", "CREATE TABLE first (id INTEGER);")
     result = project.cli("new", "add_things", check=0)

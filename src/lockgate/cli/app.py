@@ -187,12 +187,14 @@ def init(state: CliState, directory: str) -> None:
     """
     from .. import api
 
+    existed = (Path(directory) / ".gitignore").exists()  # init appends to a .gitignore it finds
     created = api.init(directory, database_url=state.database_url)
     if state.json:
         state.render.emit_json({"created": [str(p) for p in created]})
         return
     for path in created:
-        state.render.out(f"created {path}")
+        verb = "updated" if existed and path.name == ".gitignore" else "created"
+        state.render.out(f"{verb} {path}")
     if state.database_url and "${DATABASE_URL}" in created[0].read_text(encoding="utf-8"):
         state.render.note("lockgate.toml reads database_url from ${DATABASE_URL}: the URL has a password, "
                           "which stays out of the file. Export DATABASE_URL (or use --env-file).")
