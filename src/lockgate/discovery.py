@@ -8,14 +8,16 @@ integer and never parsed as a date; the description holds letters, digits,
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MigrationFileError
-from .model import Migration, MigrationFile
+
+if TYPE_CHECKING:
+    from .model import Migration, MigrationFile
 
 # File names, not SQL: the pattern only splits a name into version, description and direction.
 _NAME = re.compile(r"^(?P<version>[0-9]+)_(?P<desc>[A-Za-z0-9_.\-]+?)\.(?P<dir>up|down)\.sql$")
@@ -40,6 +42,11 @@ def header_directives(text: str) -> set[str]:
 
 
 def read_migration_file(path: Path) -> MigrationFile:
+    # Imported here: `lockgate lint` only scans (see scan), and these cost ~12 ms to load.
+    import hashlib
+
+    from .model import MigrationFile
+
     fd = os.open(path, os.O_RDONLY)
     try:
         chunks = []
@@ -82,7 +89,11 @@ class MigrationPaths:
     version: int
     description: str
     up: Path
-    down: Path | None
+    down_name: str | None  # a name, not a Path: a thousand Paths cost milliseconds, and most uses ask "is there one"
+
+    @property
+    def down(self) -> Path | None:
+        return self.up.with_name(self.down_name) if self.down_name else None
 
     @property
     def ident(self) -> str:
@@ -96,6 +107,8 @@ def discover(directory: Path) -> list[Migration]:
     name breaks the pattern, two files with one version, a down without an up, a
     file that is not UTF-8.
     """
+    from .model import Migration
+
     return [Migration(version=m.version, description=m.description, up=read_migration_file(m.up), down_path=m.down)
             for m in scan(directory)]
 
@@ -110,19 +123,20 @@ def scan(directory: Path) -> list[MigrationPaths]:
         raise MigrationFileError(
             f"Migrations folder {directory} does not exist.", paths=[directory],
             hint="Create it with `lockgate init`, or point --migrations-dir (migrations_dir in lockgate.toml) at it.")
-    ups: dict[int, list[_Name]] = {}
-    downs: dict[int, list[_Name]] = {}
+    # Names as strings until the end: only the up files become Paths.
+    ups: dict[int, list[tuple[str, str]]] = {}  # version -> [(description, file name)]
+    downs: dict[int, list[tuple[str, str]]] = {}
     bad: list[Path] = []
     # os.scandir and plain-string sorting: a folder of a thousand files is read in a few ms.
     with os.scandir(directory) as it:
         entries = sorted((e.name for e in it if e.name.lower().endswith(".sql") and e.is_file()))
+    match = _NAME.match
     for entry in entries:
-        path = directory / entry
-        name = parse_name(path)
-        if name is None:
-            bad.append(path)
+        m = match(entry)
+        if m is None:
+            bad.append(directory / entry)
             continue
-        (ups if name.direction == "up" else downs).setdefault(name.version, []).append(name)
+        (ups if m["dir"] == "up" else downs).setdefault(int(m["version"]), []).append((m["desc"], entry))
     if bad:
         names = ", ".join(p.name for p in bad)
         raise MigrationFileError(
@@ -130,21 +144,22 @@ def scan(directory: Path) -> list[MigrationPaths]:
             paths=bad,
             hint="Rename it, e.g. 0020_add_users.sql -> 0020_add_users.up.sql (with a 0020_add_users.down.sql).")
     for table in (ups, downs):
-        for version, names_ in table.items():
-            if len(names_) > 1:
-                listed = ", ".join(n.path.name for n in names_)
+        for version, named in table.items():
+            if len(named) > 1:
+                listed = ", ".join(name for _, name in named)
                 raise MigrationFileError(f"Migration version {version} is used twice: {listed}.",
-                                         paths=[n.path for n in names_],
+                                         paths=[directory / name for _, name in named],
                                          hint="Give one of them the next free version number.")
-    for version, names_ in downs.items():
+    for version, named in downs.items():
         same = ups.get(version)
-        if same is None or same[0].description != names_[0].description:
+        if same is None or same[0][0] != named[0][0]:
+            stray = named[0][1]
             raise MigrationFileError(
-                f"Down migration {names_[0].path.name} has no matching up file.", paths=[names_[0].path],
-                hint=f"Add {names_[0].path.name[:-len('.down.sql')]}.up.sql, or delete the stray down file.")
+                f"Down migration {stray} has no matching up file.", paths=[directory / stray],
+                hint=f"Add {stray[:-len('.down.sql')]}.up.sql, or delete the stray down file.")
     found = []
     for version in sorted(ups):
-        up = ups[version][0]
+        description, up = ups[version][0]
         down = downs.get(version)
-        found.append(MigrationPaths(version, up.description, up.path, down[0].path if down else None))
+        found.append(MigrationPaths(version, description, directory / up, down[0][1] if down else None))
     return found

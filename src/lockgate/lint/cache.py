@@ -270,9 +270,10 @@ def _decode(path: Path, ident: str, entry: list[Any], chain: str) -> Cached:
                 for rule, sev, line, column, message, safe, sup, fnotes in raw_findings]
     if not isinstance(facts, str):
         raise TypeError("facts")
-    here = f"{path}:"
-    return Cached(findings, FileResult(path, ident, _PHASES[phase], bool(no_tx)),
-                  [here + n[1:] if n.startswith(_HERE) else str(n) for n in notes],
+    if notes:
+        here = f"{path}:"
+        notes = [here + n[1:] if n.startswith(_HERE) else str(n) for n in notes]
+    return Cached(findings, FileResult(path, ident, _PHASES[phase], bool(no_tx)), notes,
                   entry[6] == chain, facts)
 
 

@@ -56,7 +56,7 @@ def lint_scanned(migrations: Sequence[MigrationPaths], options: LintOptions, *, 
     Each file is read here, or not at all when the cache knows it unchanged; its
     ``-- lockgate:no-transaction`` header is read by the linter.
     """
-    work = [FileJob(m.up, m.ident, None, None, m.down is not None) for m in migrations]
+    work = [FileJob(m.up, m.ident, None, None, m.down_name is not None) for m in migrations]
     return _execute(work, options, None, False, jobs, cache_dir)
 
 

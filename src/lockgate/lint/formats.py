@@ -44,22 +44,27 @@ def render(report: LintReport, fmt: str, *, fail_on: Severity | str = Severity.E
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _display_path(path: Path | str) -> str:
-    """Relative to the working directory when below it; always with forward slashes.
+class _Paths:
+    """Paths as every format shows them: relative to the working directory when below it, with
+    forward slashes. The working directory is asked once and each path worked out once, for a
+    report can name a thousand files."""
 
-    A string prefix test, not os.path.relpath: it runs once per finding and per file.
-    """
-    text = os.fspath(path)
-    here = os.getcwd()
-    if text.startswith(here) and text[len(here):len(here) + 1] == os.sep:
-        text = text[len(here) + 1:]
-    return text.replace(os.sep, "/") if os.sep != "/" else text
+    def __init__(self) -> None:
+        self.here = os.path.join(os.getcwd(), "")
+        self._shown: dict[object, str] = {}
 
+    def __call__(self, path: Path | str) -> str:
+        shown = self._shown.get(path)
+        if shown is None:
+            text = os.fspath(path)
+            if text.startswith(self.here):
+                text = text[len(self.here):]
+            shown = self._shown[path] = text.replace(os.sep, "/") if os.sep != "/" else text
+        return shown
 
-def _display_note(note: str) -> str:
-    """A note starts with the file it is about: shown the way findings show it."""
-    here = os.getcwd() + os.sep
-    return note[len(here):] if note.startswith(here) else note
+    def note(self, note: str) -> str:
+        """A note starts with the file it is about: shown the way findings show it."""
+        return note[len(self.here):] if note.startswith(self.here) else note
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -74,9 +79,10 @@ def render_text(report: LintReport, *, fail_on: Severity = Severity.ERROR, color
     def paint(style: str, text: str) -> str:
         return f"\x1b[{_SGR[style]}m{text}\x1b[0m" if color else text
 
+    show = _Paths()
     if quiet:
         failing = report.failing(fail_on)
-        return "".join(f"{paint('path', f'{_display_path(f.file)}:{f.line}:{f.column}:')} "
+        return "".join(f"{paint('path', f'{show(f.file)}:{f.line}:{f.column}:')} "
                        f"{paint(f.severity.value, f.severity.value)}[{paint('rule', f.rule)}] {f.message}\n"
                        for f in failing)
 
@@ -87,7 +93,7 @@ def render_text(report: LintReport, *, fail_on: Severity = Severity.ERROR, color
         if f.severity is Severity.INFO and not show_info:
             hidden_info += 1
             continue
-        where = paint("path", f"{_display_path(f.file)}:{f.line}:{f.column}:")
+        where = paint("path", f"{show(f.file)}:{f.line}:{f.column}:")
         lines.append(f"{where} {paint(f.severity.value, f.severity.value)}"
                      f"[{paint('rule', f.rule)}] {f.message}")
         lines.append(f"  {paint('safe', 'safe:')} {f.safe}")
@@ -96,11 +102,11 @@ def render_text(report: LintReport, *, fail_on: Severity = Severity.ERROR, color
     if verbose:
         for f in report.suppressed:
             assert f.suppressed is not None
-            lines.append(paint("dim", f"{_display_path(f.file)}:{f.line}:{f.column}: suppressed[{f.rule}] by "
+            lines.append(paint("dim", f"{show(f.file)}:{f.line}:{f.column}: suppressed[{f.rule}] by "
                                       f"{f.suppressed.kind} (line {f.suppressed.line})"
                                       + (f": {f.suppressed.reason}" if f.suppressed.reason else "")))
     for note in report.notes:
-        lines.append(f"{paint('dim', 'note:')} {_display_note(note)}")
+        lines.append(f"{paint('dim', 'note:')} {show.note(note)}")
     by_phase = {p: [r for r in report.files if r.phase is p] for p in Phase}
     for phase in (Phase.CONTRACT, Phase.MIXED):
         if by_phase[phase]:
@@ -139,9 +145,10 @@ def render_json(report: LintReport, *, fail_on: Severity = Severity.ERROR) -> st
     data: dict[str, object] = {"tool": "lockgate", "version": __version__}
     body = report.to_dict(fail_on)
     # Paths as the other formats show them: relative to the working directory when below it.
+    show = _Paths()
     for item in (*body["files"], *body["findings"]):  # type: ignore[misc]
-        item["file"] = _display_path(item["file"])
-    body["notes"] = [_display_note(n) for n in report.notes]
+        item["file"] = show(item["file"])
+    body["notes"] = [show.note(n) for n in report.notes]
     data.update(body)
     # One line: json's C encoder works only without indent (three times faster); pipe to jq to read.
     return json.dumps(data, ensure_ascii=False) + "\n"
@@ -167,6 +174,7 @@ def render_sarif(report: LintReport) -> str:
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
     } for rule in RULES]
     results = []
+    show = _Paths()
     for f in report.findings:
         result: dict[str, object] = {
             "ruleId": f.rule,
@@ -174,7 +182,7 @@ def render_sarif(report: LintReport) -> str:
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f"{f.message} Safe: {f.safe}" + "".join(f" {n}" for n in f.notes)},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _display_path(f.file)},
+                "artifactLocation": {"uri": show(f.file)},
                 "region": {"startLine": f.line, "startColumn": f.column},
             }}],
         }
@@ -211,8 +219,9 @@ def _gh_prop(text: str) -> str:
 def render_github(report: LintReport) -> str:
     """``::error file=...,line=...::message`` lines; suppressed findings are left out."""
     lines = []
+    show = _Paths()
     for f in report.active:
-        props = (f"file={_gh_prop(_display_path(f.file))},line={f.line},col={f.column},"
+        props = (f"file={_gh_prop(show(f.file))},line={f.line},col={f.column},"
                  f"title={_gh_prop('lockgate ' + f.rule)}")
         body = f"{f.message}\nSafe: {f.safe}" + "".join(f"\n{n}" for n in f.notes)
         lines.append(f"::{_GH_LEVEL[f.severity]} {props}::{_gh_data(body)}")
@@ -221,4 +230,4 @@ def render_github(report: LintReport) -> str:
 
 def finding_line(f: Finding) -> str:
     """A one-line form, for logs and events: ``file:line:col severity rule message``."""
-    return f"{_display_path(f.file)}:{f.line}:{f.column} {f.severity.value} {f.rule} {f.message}"
+    return f"{_Paths()(f.file)}:{f.line}:{f.column} {f.severity.value} {f.rule} {f.message}"

@@ -48,7 +48,6 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
                           hint="--pending lints the configured migrations folder.")
     changed = changed_files(changed_since, settings.project_dir) if changed_since else None
     cache_dir = cache_folder(cache, options, settings.project_dir)
-    from ..discovery import discover, scan
 
     top = settings.migrations_dir.resolve()  # once, not per file: scan's paths all live in it
 
@@ -58,21 +57,27 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
     if paths:
         named = _in_folder(paths, top)
         if named is None:  # files elsewhere: linted as they are, without the folder's history
-            files = expand_paths(paths)
-            if changed is not None:
-                files = [f for f in files if f.resolve() in changed]
-            return lint_paths(files, options, jobs=jobs, cache_dir=cache_dir)
+            if changed is None:
+                return lint_paths(paths, options, jobs=jobs, cache_dir=cache_dir)
+            return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs,
+                              cache_dir=cache_dir)
         # Up files of the project's folder are linted after the migrations before them, as in a
         # whole-folder run (a type change is judged against the type an earlier file created);
         # only those named are reported. With the cache, the others cost next to nothing.
+        from ..discovery import scan
+
         found = scan(settings.migrations_dir)
         report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
         whole, names = named
         return _only(report, found, lambda m: (whole or m.up.name in names) and is_changed(m.up, m.down))
     if not pending:
+        from ..discovery import scan
+
         found = scan(settings.migrations_dir)
         report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
         return report if changed is None else _only(report, found, lambda m: is_changed(m.up, m.down))
+    from ..discovery import discover
+
     migrations = [m for m in discover(settings.migrations_dir) if is_changed(m.up.path, m.down_path)]
     from .. import api
     from ..model import State
