@@ -141,6 +141,27 @@ def find_config(project_dir: Path) -> Path | None:
     return None
 
 
+def find_project_dir(start: Path) -> Path:
+    """The folder whose configuration applies at ``start``: the nearest of ``start`` and its parents
+    holding lockgate.toml (or a pyproject.toml with [tool.lockgate]), not above the top of a git
+    work tree, as git and ruff look; ``start`` itself when there is none (the defaults apply there).
+
+    >>> import tempfile
+    >>> top = Path(tempfile.mkdtemp()).resolve()
+    >>> _ = (top / "lockgate.toml").write_text("")
+    >>> (top / "migrations").mkdir()
+    >>> find_project_dir(top / "migrations") == top
+    True
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if find_config(folder) is not None:
+            return folder
+        if (folder / ".git").exists():
+            break
+    return here
+
+
 def _as_bool(value: Any, name: str) -> bool:
     if isinstance(value, bool):
         return value

@@ -77,9 +77,11 @@ def test_explicit_paths_and_pg_version(sqlite_project: Project) -> None:
     (["lint", "--exclude", "index-not-concurent"], "did you mean 'index-not-concurrent'"),
     (["lint", "-", "x.sql"], "standard input"),
     (["lint", "x.sql", "--stdin-filename", "y.sql"], "give PATH - too"),
+    (["lint", "empty"], "holds no .sql migration files"),
 ])
 def test_bad_usage_exits_2_with_one_line(sqlite_project: Project, args: list[str], words: str) -> None:
     (sqlite_project.dir / "x.sql").write_text("SELECT 1;")
+    (sqlite_project.dir / "empty").mkdir()
     assert words in one_line_error(sqlite_project.cli(*args), 2)
 
 

@@ -63,3 +63,43 @@ def test_a_path_in_the_migrations_folder_is_judged_in_order(sqlite_project: Proj
     loose.write_text("SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE bigint USING 0;")
     outside = p.cli("lint", "--json", "hotfix.sql", check=1)
     assert _findings(outside.stdout) == {("hotfix.sql", "change-column-type")}
+
+
+def _lockgate(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "lockgate", *args], cwd=cwd, env=clean_env(), input=input,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_files_named_from_the_top_of_a_monorepo_use_their_project(tmp_path: Path) -> None:
+    """pre-commit runs at the git top; the project's lockgate.toml lives in backend/."""
+    (tmp_path / ".git").mkdir()
+    project = tmp_path / "backend"
+    (project / "migrations").mkdir(parents=True)
+    (project / "lockgate.toml").write_text('migrations_dir = "migrations"\n')
+    for name, sql in (("0001_orders", CREATE), ("0002_widen_status", WIDEN)):
+        (project / "migrations" / f"{name}.up.sql").write_text(sql)
+        (project / "migrations" / f"{name}.down.sql").write_text("SELECT 1;\n")
+    run = _lockgate(tmp_path, "lint", "--json", "backend/migrations/0002_widen_status.up.sql")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert [f["file"] for f in json.loads(run.stdout)["files"]] == ["backend/migrations/0002_widen_status.up.sql"]
+    assert (project / ".lockgate_cache").is_dir() and not (tmp_path / ".lockgate_cache").exists()
+    # From inside the migrations folder, the project above it applies too.
+    inside = _lockgate(project / "migrations", "lint", "--json", "0002_widen_status.up.sql")
+    assert inside.returncode == 0 and json.loads(inside.stdout)["findings"] == []
+
+
+def test_sql_from_stdin_is_linted_in_its_files_place(sqlite_project: Project) -> None:
+    p = _project(sqlite_project)
+    same = p.cli("lint", "-", "--stdin-filename", "migrations/0002_widen_status.up.sql", "--json", input=WIDEN,
+                 check=0)
+    assert [f["file"] for f in json.loads(same.stdout)["files"]] == ["migrations/0002_widen_status.up.sql"]
+    narrowing = "SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE varchar(5);\n"
+    new = p.cli("lint", "-", "--stdin-filename", "migrations/0003_narrow.up.sql", "--json", input=narrowing,
+                check=1)
+    findings = {f["rule"]: f for f in json.loads(new.stdout)["findings"]}
+    assert set(findings) == {"change-column-type", "missing-down"}  # no 0003 down file on disk
+    assert "from varchar(64)" in findings["change-column-type"]["message"]  # it came after 0002
+    alone = p.cli("lint", "-", "--json", input=WIDEN, check=1)  # no file name: no place, no history
+    assert "change-column-type" in {f["rule"] for f in json.loads(alone.stdout)["findings"]}

@@ -43,3 +43,15 @@ def test_set_not_null_after_a_check_validated_in_an_earlier_deploy(pg_project: P
     p.cli("up", check=0)
     assert p.query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass"
                    " AND attname = 'email'") == [(True,)]
+
+
+def test_a_never_analysed_table_counts_as_large_and_the_finding_says_so(pg_project: Project) -> None:
+    p = Project(pg_project.dir, pg_project.url, lint=True)
+    p.execute("CREATE TABLE fresh (id bigint, email text)")  # no ANALYZE: reltuples is -1
+    p.add("0001_index", "SET lock_timeout = '5s';\nCREATE INDEX IF NOT EXISTS fresh_email ON fresh (email);",
+          "DROP INDEX IF EXISTS fresh_email;")
+    before = p.cli("lint", "--pending", check=1).stdout
+    assert "error[index-not-concurrent]" in before and "never analyzed" in before
+    p.execute("ANALYZE fresh")
+    after = p.cli("lint", "--pending", check=0).stdout
+    assert "warning[index-not-concurrent]" in after and "about 0 rows" in after

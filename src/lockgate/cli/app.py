@@ -46,11 +46,13 @@ class CliState:
         return self._renderer
 
     def _project(self) -> Any:
-        from ..config import load_config
+        from ..config import find_project_dir, load_config
 
         flags = {"database_url": self.database_url, "migrations_dir": self.migrations_dir,
                  "log_file": self.log_file, "ledger_table": self.ledger_table, "lock_wait": self.lock_wait}
-        project_dir = Path(self.config).resolve().parent if self.config else Path.cwd()
+        # From a subfolder (a monorepo's pre-commit hook runs at the git top) the project's
+        # lockgate.toml still applies, as git and ruff find theirs.
+        project_dir = Path(self.config).resolve().parent if self.config else find_project_dir(Path.cwd())
         return load_config(project_dir, config_file=self.config, env_file=self.env_file, flags=flags)
 
     def settings(self, component: str | None = None, *, require_url: bool = True) -> Any:
@@ -477,7 +479,9 @@ def _run_click(args: list[str] | None) -> int:
         rv = cli.main(args=args, prog_name="lockgate", standalone_mode=False)
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "lockgate"
-        click.echo(f"error: {exc.format_message().rstrip('.')}. Run `{where} --help` for the options.", err=True)
+        message = exc.format_message().strip()
+        end = "" if message.endswith((".", "?", "!", ")")) else "."
+        click.echo(f"error: {message}{end} Run `{where} --help` for the options.", err=True)
         return exc.exit_code
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)

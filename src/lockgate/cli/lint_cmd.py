@@ -120,9 +120,30 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         raise ConfigError("lint reads standard input (PATH -) alone, without other paths or --changed-since.")
     if stdin_filename and not stdin:
         raise ConfigError("--stdin-filename names SQL read from standard input: give PATH - too.")
+    for path in paths:
+        # A mistyped folder must not pass CI as "no problems in 0 files".
+        if path != Path("-") and path.is_dir() and next(path.rglob("*.sql"), None) is None:
+            raise ConfigError(f"Folder {path} holds no .sql migration files.",
+                              hint="Name the folder that holds them, or the files themselves.")
+    # Files named from outside their project (a monorepo's pre-commit hook runs at the git
+    # top): the project they belong to decides, as if --config pointed at it.
+    _adopt_project_of([Path(stdin_filename)] if stdin and stdin_filename else paths, state)
     if stdin:
-        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude, start_after)
-        report = lint_text(sys.stdin.read(), options, path=stdin_filename or "<stdin>")
+        text = sys.stdin.read()
+        settings = None
+        if stdin_filename:
+            try:
+                settings = state.settings(require_url=False)
+            except ConfigError:
+                settings = None
+        if settings is None:
+            options = _options(_raw_lint_table(state), fail_on, pg_version, exclude, start_after)
+            report = lint_text(text, options, path=stdin_filename or "<stdin>")
+        else:
+            from ..lint.project import lint_stdin
+
+            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
+            report = lint_stdin(settings, stdin_filename or "<stdin>", text, options=options, cache=cache)
         return _print(state, report, fmt, options)
     every: list[Any] = []
     # Only --pending connects: without it, an unset ${DATABASE_URL} (as in CI) stops nothing.
@@ -179,6 +200,24 @@ def _list_rules(fmt: str) -> None:
     width = max(len(r.id) for r in RULES)
     for rule in RULES:
         click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+
+
+def _adopt_project_of(paths: list[Path], state: Any) -> None:
+    """With no --config and no configuration here, take the one project the named files live in."""
+    if not paths or getattr(state, "config", None) or not hasattr(state, "config"):
+        return
+    from ..config import find_config, find_project_dir
+
+    if find_config(find_project_dir(Path.cwd())) is not None:
+        return
+    found = set()
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        found.add(find_config(find_project_dir(folder)))
+    if len(found) == 1:
+        config = found.pop()
+        if config is not None:
+            state.config = str(config)
 
 
 def _component(state: Any) -> str | None:

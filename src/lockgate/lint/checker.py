@@ -92,7 +92,10 @@ class Checker:
         notes: tuple[str, ...] = ()
         if rule.lock_related and hit.table is not None and self.live is not None and severity is Severity.ERROR:
             rows = ctx.estimated_rows(hit.table)
-            if rows is not None and rows < self.options.small_table_rows:
+            if rows is None and not ctx.is_new(hit.table):
+                notes = (f"{hit.table.display} has no row estimate (never analyzed), so it counts as large; "
+                         f"if it is small, ANALYZE it and the lock findings on it become warnings.",)
+            elif rows is not None and rows < self.options.small_table_rows:
                 severity = Severity.WARNING
                 note = (f"{hit.table.display} holds about {rows} rows (below small_table_rows = "
                         f"{self.options.small_table_rows}), so the lock is brief: reported as a warning.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from ..errors import ConfigError
 from .finding import Finding
@@ -50,13 +50,15 @@ def lint_migrations(migrations: Sequence[Migration], options: LintOptions, *, li
 
 
 def lint_scanned(migrations: Sequence[MigrationPaths], options: LintOptions, *, jobs: int | None = None,
-                 cache_dir: Path | str | None = None) -> LintReport:
+                 cache_dir: Path | str | None = None, texts: Mapping[Path, str] | None = None) -> LintReport:
     """:func:`lint_migrations` for migrations found but not read (:func:`lockgate.discovery.scan`).
 
     Each file is read here, or not at all when the cache knows it unchanged; its
-    ``-- lockgate:no-transaction`` header is read by the linter.
+    ``-- lockgate:no-transaction`` header is read by the linter. ``texts``: the SQL to
+    lint instead of some files' contents (SQL from standard input, in its file's place).
     """
-    work = [FileJob(m.up, m.ident, None, None, m.down_name is not None) for m in migrations]
+    texts = texts or {}
+    work = [FileJob(m.up, m.ident, texts.get(m.up), None, m.down_name is not None) for m in migrations]
     return _execute(work, options, None, False, jobs, cache_dir)
 
 

@@ -96,6 +96,34 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
         return lint_migrations(migrations, options, live=live, cumulative=True)
 
 
+def lint_stdin(settings: Settings, name: str, text: str, *, options: LintOptions | None = None,
+               cache: bool | str | Path = True) -> LintReport:
+    """SQL read from standard input, reported as the file ``name``.
+
+    When ``name`` is an up file of the project's migrations folder (``git show
+    main:migrations/0042_x.up.sql | lockgate lint - --stdin-filename
+    migrations/0042_x.up.sql``), the text is linted in that file's place, after the
+    migrations before it, as the file itself would be; otherwise on its own.
+    """
+    from ..discovery import MigrationPaths, parse_name, scan
+    from .engine import lint_text
+
+    options = options if options is not None else LintOptions.from_config(settings.lint)
+    top = settings.migrations_dir.resolve()
+    resolved = Path(name).resolve()
+    parsed = parse_name(resolved)
+    if resolved.parent != top or parsed is None or parsed.direction != "up" or not top.is_dir():
+        return lint_text(text, options, path=name)
+    down = f"{resolved.name[: -len('.up.sql')]}.down.sql"
+    me = MigrationPaths(parsed.version, parsed.description, settings.migrations_dir / resolved.name,
+                        down if (top / down).is_file() else None)
+    found = sorted([m for m in scan(settings.migrations_dir) if m.up.name != resolved.name] + [me],
+                   key=lambda m: m.version)
+    report = lint_scanned(found, options, cache_dir=cache_folder(cache, options, settings.project_dir),
+                          texts={me.up: text})
+    return _only(report, found, lambda m: m is me)
+
+
 def _in_folder(paths: Sequence[Path], top: Path) -> tuple[bool, set[str]] | None:
     """When every path is the (resolved) migrations folder ``top`` or an up file in it:
     (whether the folder itself was named, the names of the files named); None otherwise."""
