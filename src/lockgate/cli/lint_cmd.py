@@ -34,7 +34,7 @@ _LEVELS = ("error", "warning", "info")
 @click.option("--start-after", metavar="VERSION", help="Report nothing for migrations up to VERSION (they are "
               "still read, in order); default lint.start_after.")
 @click.option("--stdin-filename", metavar="NAME", help="With PATH `-` (SQL read from standard input): the file "
-              "name to report.")
+              "it stands for; an up file of the migrations folder is linted in its place, after the ones before it.")
 @click.option("--list-rules", is_flag=True, help="List the rules (id, default severity, what each catches) and exit.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
@@ -62,7 +62,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
       lockgate lint --exclude non-idempotent,missing-down
       lockgate lint --start-after 0042             # adopting lint: say nothing about 0001..0042
       lockgate lint --list-rules                   # the rule ids, for --exclude and lint.rules
-      git show HEAD:migrations/0042_x.up.sql | lockgate lint - --stdin-filename 0042_x.up.sql
+      git show HEAD:migrations/0042_x.up.sql | lockgate lint - --stdin-filename migrations/0042_x.up.sql
 
     Exit status: 1 when a finding at or above --fail-on remains, 0 otherwise, 2 on bad usage.
     Suppress one with `-- lockgate:ignore RULE reason` on the line before the statement.
