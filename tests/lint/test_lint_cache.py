@@ -825,3 +825,25 @@ def test_every_part_of_a_finding_survives_the_cache(tmp_path: Path) -> None:
     lint_warm([folder], options, cache)
     assert {f.severity for f in cold.findings} == {Severity.ERROR, Severity.WARNING, Severity.INFO}
     assert any(f.suppressed is not None for f in cold.findings) and cold.notes
+
+
+def test_the_same_code_installed_afresh_keeps_the_cache_and_other_code_does_not(tmp_path: Path) -> None:
+    """A CI runner installs lockgate anew on every run (new mtimes): only content may decide."""
+    src = Path(__file__).resolve().parents[2] / "src"
+    code = ("import sys\nfrom lockgate.lint.cache import LintCache\nfrom lockgate.lint import LintOptions\n"
+            f"print(LintCache({str(tmp_path / 'c')!r}, LintOptions())._settings)")
+
+    def settings_with(source: Path) -> str:
+        env = clean_env() | {"PYTHONPATH": str(source)}
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                              timeout=60).stdout
+
+    copy = tmp_path / "fresh" / "src"
+    shutil.copytree(src, copy, copy_function=shutil.copy, ignore=shutil.ignore_patterns("__pycache__"))
+    time.sleep(0.01)
+    for f in (copy / "lockgate" / "lint").rglob("*.py"):
+        os.utime(f)  # a new install: every mtime new
+    assert settings_with(copy) == settings_with(src)
+    rule = copy / "lockgate" / "lint" / "rules" / "drop_table.py"
+    rule.write_text(rule.read_text() + "\n# edited\n")
+    assert settings_with(copy) != settings_with(src)

@@ -5,11 +5,13 @@ pre-commit lint the whole folder on every run. Like ruff's or mypy's cache, this
 keeps each file's result in ``.lockgate_cache/`` (its own ``.gitignore`` keeps it
 out of git) and reuses it while nothing it depends on has changed:
 
-* the file itself: its path as given, its text, its migration identifier, whether
-  it runs without a transaction, whether it has a down file;
+* the file itself: its path (relative to the folder that holds the cache, so a
+  checkout moved elsewhere keeps it), its text (its size and mtime when recorded
+  long enough ago, else a checksum), its migration identifier, whether it runs
+  without a transaction, whether it has a down file;
 * how it was linted: the rule severities and target PostgreSQL version, the
-  lockgate version, the linter's own source files and pglast's (a different
-  install or an edited checkout starts a new cache file);
+  lockgate version, the linter's own source files and pglast's (other code starts
+  a new cache file; the same code installed afresh, as in every CI run, does not);
 * what earlier files told it: the facts it read from the run's
   :class:`~.state.SchemaState` (a column's type, a validated NOT NULL check, an
   index's table). When the files before it are the very ones it was linted after
@@ -299,24 +301,34 @@ def _settings(options: LintOptions) -> str:
 
 
 def _code_signature() -> list[Any]:
-    """Size and mtime of the linter's source files and of pglast's: an upgrade or an edit changes it."""
+    """The linter's own source files (size and checksum) and pglast's (its __init__.py, and the sizes of its
+    compiled parser): an upgrade or an edit changes it; a reinstall of the same code, with new mtimes
+    (a CI runner installs lockgate afresh every time), does not."""
     import importlib.util
 
     here = Path(__file__).parent
-    folders = [str(here), str(here / "rules")]
-    spec = importlib.util.find_spec("pglast")  # finds, does not import
-    if spec is not None and spec.submodule_search_locations:
-        folders.extend(spec.submodule_search_locations)
     out: list[Any] = []
-    for folder in folders:
+    for folder in (here, here / "rules"):
         try:
             with os.scandir(folder) as it:
                 for entry in sorted(it, key=lambda e: e.name):
-                    if entry.name.endswith((".py", ".so", ".pyd")) and entry.is_file():
-                        st = entry.stat()
-                        out.append([entry.name, st.st_size, st.st_mtime_ns])
+                    if entry.name.endswith(".py") and entry.is_file():
+                        data = read_bytes(Path(entry.path))
+                        out.append([entry.name, len(data), zlib.crc32(data)])
         except OSError:
-            out.append([folder, None])
+            out.append([str(folder), None])
+    spec = importlib.util.find_spec("pglast")  # finds, does not import
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            with os.scandir(location) as it:
+                for entry in sorted(it, key=lambda e: e.name):
+                    if entry.name == "__init__.py":
+                        data = read_bytes(Path(entry.path))
+                        out.append(["pglast", len(data), zlib.crc32(data)])
+                    elif entry.name.endswith((".so", ".pyd")):
+                        out.append([entry.name, entry.stat().st_size])
+        except OSError:
+            out.append([location, None])
     return out
 
 
