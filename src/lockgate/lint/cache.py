@@ -157,9 +157,11 @@ class LintCache:
             if job.text is None:
                 job = job._replace(text=decode_text(data))
             return None, job
-        if entry[1:3] != stamp[1:]:  # the same text, touched: remember the new stamp
+        if entry[1:3] != stamp[1:]:
+            # The same text, touched (a fresh checkout): the new stamp is kept, but written only with
+            # a real change. Rewriting the cache for stamps alone would cost every CI run that restores
+            # it into a new checkout, where the next run's checkout has new stamps again.
             entry[:3] = stamp
-            self._dirty = True
         try:
             return _decode(job.path, job.ident, entry, chain), job
         except (ValueError, KeyError, TypeError, IndexError):  # a damaged entry: lint the file again
