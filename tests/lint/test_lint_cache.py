@@ -584,7 +584,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(tmp_path: Path, damage: s
 
 
 @pytest.mark.parametrize("where", ["under-a-file", "is-a-file"])
-def test_an_unwritable_cache_folder_is_skipped_silently(tmp_path: Path, where: str) -> None:
+def test_an_unwritable_cache_folder_is_skipped_with_a_warning(tmp_path: Path, where: str) -> None:
     # A path below a regular file cannot be created even by root (chmod would not stop root).
     folder = tmp_path / "m"
     write_migrations(folder, {"0001_create": "CREATE TABLE t (c integer);", "0002_widen": WIDEN}, downs=[])
@@ -596,6 +596,16 @@ def test_an_unwritable_cache_folder_is_skipped_silently(tmp_path: Path, where: s
         assert cold.exit_code() == 1 and "change-column-type" in rules_in(cold, "0002_widen.up.sql")
     assert blocker.read_text() == "not a folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "m"]
+    warned = lint_paths([folder], LintOptions(), cache_dir=cache)
+    assert len(warned.warnings) == 1 and str(cache) in warned.warnings[0]
+    assert lint_paths([folder], LintOptions()).warnings == ()
+    # On the command line: one warning on stderr, the same report and exit status as without a cache.
+    command = [sys.executable, "-m", "lockgate", "lint", str(folder), "--format", "json"]
+    plain = subprocess.run(command + ["--no-cache"], env=clean_env(), capture_output=True, text=True, timeout=60)
+    run = subprocess.run(command + ["--cache-dir", str(cache)], env=clean_env(), capture_output=True, text=True,
+                         timeout=60)
+    assert (run.returncode, run.stdout) == (plain.returncode, plain.stdout) == (1, plain.stdout)
+    assert run.stderr.startswith("warning: lint cache not written to") and run.stderr.count("\n") == 1
 
 
 # -- 7. the command line ------------------------------------------------------------------------------

@@ -171,7 +171,8 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
             reports.append(part)
         report = reports[0] if len(reports) == 1 else LintReport(
             tuple(f for r in reports for f in r.findings), tuple(f for r in reports for f in r.files),
-            reports[0].pg_version, tuple(n for r in reports for n in r.notes))
+            reports[0].pg_version, tuple(n for r in reports for n in r.notes),
+            tuple(w for r in reports for w in r.warnings))
     _print(state, report, fmt, options)
     return code
 
@@ -181,6 +182,8 @@ def _print(state: Any, report: Any, fmt: str, options: Any) -> int:
 
     color = fmt == "text" and _wants_color()
     # color=: click strips ANSI codes from output that is not a terminal unless told otherwise.
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(render(report, fmt, fail_on=options.fail_on, color=color,
                       verbose=bool(getattr(state, "verbose", False)), quiet=bool(getattr(state, "quiet", False))),
                nl=False, color=color)

@@ -29,6 +29,7 @@ that database at that moment.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -203,10 +204,11 @@ class LintCache:
         self._chain = (0, 1)
         self._seen.clear()
 
-    def save(self) -> None:
-        """Write what changed; a cache that cannot be written is skipped silently (the run is unaffected)."""
+    def save(self) -> str | None:
+        """Write what changed. A cache that cannot be written is skipped (the run is unaffected): the
+        reason is returned, for one warning."""
         if not self._dirty or self._entries is None:
-            return
+            return None
         seen = self._seen
         base = self._base
         entries = {key: entry for key, entry in self._entries.items()
@@ -224,9 +226,10 @@ class LintCache:
                 os.unlink(tmp)
                 raise
             _prune(self.directory, self.path)
-        except OSError:
-            return
+        except OSError as exc:
+            return f"lint cache not written to {self.directory}: {exc.strerror or exc}; linted without it"
         self._dirty = False
+        return None
 
 
 def decode_facts(facts: str) -> tuple[list[tuple[str, Any, Any]], list[tuple[str, Any, Any]]]:
@@ -342,6 +345,8 @@ def _prepare(directory: Path) -> None:
     """
     if directory.is_dir():
         return
+    if directory.exists():
+        raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(directory))
     directory.mkdir(parents=True)
     (directory / ".gitignore").write_text("# Created by lockgate lint: a cache, never committed.\n*\n")
     (directory / "CACHEDIR.TAG").write_text(

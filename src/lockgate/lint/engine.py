@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
@@ -117,7 +118,9 @@ def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None
         except DamagedCache:  # a cache file that parses but holds nonsense: forget it, lint everything afresh
             cache.forget()
             report = _in_order(work, Run(options, live, cumulative), jobs, cache)
-        cache.save()
+        warning = cache.save()
+        if warning is not None:
+            report = dataclasses.replace(report, warnings=(*report.warnings, warning))
     if options.start_after is not None:
         start = options.start_after
         report = report.without({job.path for job in work if _version(job.ident, start + 1) <= start})

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .classify import Phase
@@ -34,6 +34,8 @@ class LintReport:
     files: tuple[FileResult, ...]
     pg_version: int
     notes: tuple[str, ...] = ()  # unknown rules in directives, directives that matched nothing...
+    #: About the run, not the files (a cache that could not be written): shown on stderr, in no format.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def without(self, files: set[Path]) -> LintReport:
         """This report with nothing about ``files``: their findings, results and notes left out."""
@@ -42,7 +44,7 @@ class LintReport:
         prefixes = tuple(f"{f}:" for f in files)
         return LintReport(tuple(f for f in self.findings if f.file not in files),
                           tuple(r for r in self.files if r.file not in files), self.pg_version,
-                          tuple(n for n in self.notes if not n.startswith(prefixes)))
+                          tuple(n for n in self.notes if not n.startswith(prefixes)), self.warnings)
 
     @property
     def active(self) -> list[Finding]:
