@@ -39,6 +39,7 @@ __all__ = [
     "lint_migrations",
     "lint_paths",
     "lint_project",
+    "lint_stdin",
     "lint_text",
     "render",
 ]
@@ -49,7 +50,7 @@ _LAZY = {
     "LiveCatalog": "catalog", "expand_paths": "engine",
     "lint_migrations": "engine", "lint_paths": "engine", "lint_text": "engine", "Finding": "finding",
     "Severity": "finding", "Suppression": "finding", "FORMATS": "formats", "render": "formats",
-    "DEFAULT_PG_VERSION": "options", "LintOptions": "options", "lint_project": "project",
+    "DEFAULT_PG_VERSION": "options", "LintOptions": "options", "lint_project": "project", "lint_stdin": "project",
     "FileResult": "report", "LintReport": "report", "RULES": "rules", "RULES_BY_ID": "rules", "Rule": "rules",
 }
 
@@ -59,7 +60,7 @@ if _TYPE_CHECKING:
     from .finding import Finding, Severity, Suppression
     from .formats import FORMATS, render
     from .options import DEFAULT_PG_VERSION, LintOptions
-    from .project import lint_project
+    from .project import lint_project, lint_stdin
     from .report import FileResult, LintReport
     from .rules import RULES, RULES_BY_ID, Rule
 
