@@ -128,6 +128,7 @@ def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None
 
 
 def _version(ident: str, default: int) -> int:
+    """The leading number of ``0042_add_index``; ``default`` for a name without one."""
     head = ident.split("_", 1)[0]
     return int(head) if head.isdigit() else default
 
@@ -206,8 +207,7 @@ def _collect(paths: Iterable[Path]) -> tuple[list[str], set[str]]:
 
 
 def _order_key(folder: str, name: str) -> tuple[str, int, str]:
-    head = name.split("_", 1)[0]
-    return (folder, int(head) if head.isdigit() else 1 << 62, name)
+    return (folder, _version(name, 1 << 62), name)  # unversioned files after the versioned ones
 
 
 class Run:

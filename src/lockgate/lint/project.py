@@ -61,21 +61,18 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
                 return lint_paths(paths, options, jobs=jobs, cache_dir=cache_dir)
             return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs,
                               cache_dir=cache_dir)
+    if paths or not pending:
         # Up files of the project's folder are linted after the migrations before them, as in a
         # whole-folder run (a type change is judged against the type an earlier file created);
-        # only those named are reported. With the cache, the others cost next to nothing.
+        # only those named (or changed) are reported. With the cache, the others cost next to nothing.
         from ..discovery import scan
 
+        whole, names = named if paths and named is not None else (True, set())
         found = scan(settings.migrations_dir)
         report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
-        whole, names = named
+        if whole and changed is None:
+            return report
         return _only(report, found, lambda m: (whole or m.up.name in names) and is_changed(m.up, m.down))
-    if not pending:
-        from ..discovery import scan
-
-        found = scan(settings.migrations_dir)
-        report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
-        return report if changed is None else _only(report, found, lambda m: is_changed(m.up, m.down))
     from ..discovery import discover
 
     migrations = [m for m in discover(settings.migrations_dir) if is_changed(m.up.path, m.down_path)]
