@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,38 @@ def test_parallel_runs_give_exactly_the_sequential_result(tmp_path: Path, jobs: 
     late = [f.rule for f in sequential.active if f.file.name.startswith("0299_") and f.rule != "missing-down"]
     # SET NOT NULL proven by 0001/0002; varchar widened (known old type); numeric scale changed: rewrite.
     assert late == ["change-column-type"]
+
+
+def test_parallel_run_leaves_garbage_collection_as_it_found_it(tmp_path: Path) -> None:
+    _corpus(tmp_path, 200)
+    assert gc.get_freeze_count() == 0
+    lint_paths([tmp_path], LintOptions(), jobs=2)
+    assert gc.get_freeze_count() == 0  # frozen for the fork, unfrozen after
+    gc.freeze()  # an application that froze its own objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        lint_paths([tmp_path], LintOptions(), jobs=2)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("fault", ["raises", "sends nonsense"])
+def test_a_failing_worker_costs_time_not_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  fault: str) -> None:
+    from lockgate.lint import parallel
+
+    _corpus(tmp_path, 300)
+    sequential = lint_paths([tmp_path], LintOptions(), jobs=1)
+
+    def broken(run: Any, part: list[Any]) -> list[Any]:
+        if fault == "raises":
+            raise OSError("disk gone")
+        return [("not", "an", "outcome")] * len(part)
+
+    monkeypatch.setattr(parallel, "_lint_slice", broken)  # runs in the forked children only
+    parallel_report = lint_paths([tmp_path], LintOptions(), jobs=3)
+    assert parallel_report.findings == sequential.findings and parallel_report.files == sequential.files
 
 
 # -- with a live PostgreSQL database -----------------------------------------------------------

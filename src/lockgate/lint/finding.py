@@ -6,6 +6,9 @@
 '0003_drop.up.sql:4:1'
 >>> f.to_dict()["severity"]
 'error'
+
+Findings travel as plain rows (:func:`pack`, :func:`unpack`) where they leave the
+process: into the cache's JSON and back from worker processes.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Iterable
 
 
 class Severity(str, enum.Enum):
@@ -92,3 +96,25 @@ class Finding:
             "suppression": self.suppressed.to_dict() if self.suppressed else None,
             "notes": list(self.notes),
         }
+
+
+#: A finding without its file, as plain values: what the cache stores (as JSON) and workers send back.
+Row = list[Any]
+
+
+def pack(findings: Iterable[Finding]) -> list[Row]:
+    """Findings of one file as plain rows (their file is left out: the reader knows it)."""
+    return [[f.rule, f.severity.value, f.line, f.column, f.message, f.safe,
+             [f.suppressed.kind, f.suppressed.reason, f.suppressed.line] if f.suppressed else None, list(f.notes)]
+            for f in findings]
+
+
+def unpack(rows: Iterable[Row], file: Path) -> list[Finding]:
+    """:func:`pack`'s rows back as findings of ``file``; ValueError, TypeError or KeyError if they are not such rows."""
+    severities = _BY_VALUE
+    return [Finding(rule, severities[sev], file, line, column, message, safe,
+                    Suppression(*sup) if sup else None, tuple(notes))
+            for rule, sev, line, column, message, safe, sup, notes in rows]
+
+
+_BY_VALUE = {s.value: s for s in Severity}

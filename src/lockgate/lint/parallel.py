@@ -15,10 +15,17 @@ Only plain runs go parallel: no live database (its answers belong to one
 connection) and not cumulative. ``os.fork`` keeps it cheap (the children inherit
 the imported parser, ~1 ms each; ``multiprocessing`` would cost ~90 ms of imports
 and pool start), so this is used only where fork is safe and available: Linux.
+
+As Python's documentation advises for fork without exec, the parent's objects are
+frozen (:func:`gc.freeze`) before forking, so the children's collections neither
+walk nor copy them; they are unfrozen once the children are done. Results come
+back as plain rows (:func:`.finding.pack`), not pickled :class:`~.finding.Finding`
+objects, which cost several times more to load.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Sequence
@@ -34,6 +41,8 @@ MAX_WORKERS = 16
 
 #: One file's result with what it read from, and wrote to, the run's state.
 Outcome = tuple[list["Finding"], "FileResult", list[str], list[tuple[str, Any, Any]], list[tuple[str, Any, Any]]]
+#: An outcome as a child sends it: findings as rows, the result as (phase, no_transaction).
+_Packed = tuple[list[Any], str, bool, list[str], list[tuple[str, Any, Any]], list[tuple[str, Any, Any]]]
 
 
 def worker_count(files: int, jobs: int | None) -> int:
@@ -47,10 +56,11 @@ def worker_count(files: int, jobs: int | None) -> int:
 
 
 class _Child:
-    def __init__(self, pid: int, read_end: int, indexes: list[int]) -> None:
+    def __init__(self, pid: int, read_end: int, indexes: list[int], jobs: list[FileJob]) -> None:
         self.pid = pid
         self.read_end = read_end
         self.indexes = indexes
+        self.jobs = jobs
         self.outcomes: dict[int, Outcome] | None = None
 
     def collect(self) -> dict[int, Outcome]:
@@ -65,10 +75,10 @@ class _Child:
             outcomes: Any = None
             try:
                 verdict, outcomes = pickle.loads(data) if data else ("error", None)
-            except Exception:  # a truncated payload
-                verdict = "error"
-            if verdict == "ok" and isinstance(outcomes, list) and len(outcomes) == len(self.indexes):
-                self.outcomes = dict(zip(self.indexes, outcomes))
+                if verdict == "ok" and isinstance(outcomes, list) and len(outcomes) == len(self.indexes):
+                    self.outcomes = dict(zip(self.indexes, map(_unpack, outcomes, self.jobs)))
+            except Exception:  # a truncated or unexpected payload
+                self.outcomes = {}
         return self.outcomes
 
 
@@ -81,15 +91,23 @@ class Workers:
     def __init__(self, run: Run, work: Sequence[FileJob], indexes: list[int], workers: int) -> None:
         self._by_index: dict[int, _Child] = {}
         self._children: list[_Child] = []
+        self._frozen = False
         if workers <= 1 or len(indexes) < 2:
             return
+        from . import checker  # noqa: F401 - loaded once here, inherited by the children
         from ._pgparser import parser
 
-        parser()  # loaded once here, inherited by the children (else each would load it again)
+        parser()  # likewise (else each child would load it again)
+
+        # Not when the application froze objects itself: unfreezing later would undo its choice.
+        self._frozen = gc.get_freeze_count() == 0
+        if self._frozen:
+            gc.freeze()
         size = -(-len(indexes) // workers)
         for start in range(size, len(indexes), size):
             part = indexes[start:start + size]
-            child = _Child(*_fork(run, [work[i] for i in part]), part)
+            jobs = [work[i] for i in part]
+            child = _Child(*_fork(run, jobs), part, jobs)
             self._children.append(child)
             for i in part:
                 self._by_index[i] = child
@@ -105,6 +123,9 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         for child in self._children:
             child.collect()
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
 
 def _fork(run: Run, part: list[FileJob]) -> tuple[int, int]:
@@ -130,8 +151,22 @@ def _fork(run: Run, part: list[FileJob]) -> tuple[int, int]:
     return pid, read_end
 
 
-def _lint_slice(parent: Run, part: list[FileJob]) -> list[Outcome]:
+def _lint_slice(parent: Run, part: list[FileJob]) -> list[_Packed]:
     from .engine import Run
+    from .finding import pack
 
     run = Run(parent.options, None, False)
-    return [run.lint_recorded(job) for job in part]
+    out: list[_Packed] = []
+    for job in part:
+        findings, result, notes, reads, writes = run.lint_recorded(job)
+        out.append((pack(findings), result.phase.value, result.no_transaction, notes, reads, writes))
+    return out
+
+
+def _unpack(packed: _Packed, job: FileJob) -> Outcome:
+    from .classify import Phase
+    from .finding import unpack
+    from .report import FileResult
+
+    rows, phase, no_transaction, notes, reads, writes = packed
+    return unpack(rows, job.path), FileResult(job.path, job.ident, Phase(phase), no_transaction), notes, reads, writes
