@@ -220,6 +220,28 @@ def test_a_file_matching_its_trusted_stamp_is_not_read_again(tmp_path: Path) -> 
     assert "change-column-type" in rules_in(after, "0002_widen.up.sql")
 
 
+def test_a_file_recorded_too_young_is_trusted_once_it_is_old_enough(tmp_path: Path) -> None:
+    """Linted right after a checkout, every stamp is too young to trust; a later run that finds the
+    files old enough stores their stamps once, so the runs after it read nothing."""
+    folder, cache = tmp_path / "m", tmp_path / "cache"
+    write_migrations(folder, {"0001_create": SAME_SIZE_BEFORE, "0002_widen": WIDEN})
+    first = folder / "0001_create.up.sql"
+
+    def stored_sizes() -> list[Any]:
+        (path,) = cache_files(cache)
+        return [entry[1] for entry in json.loads(path.read_text())["entries"].values()]
+
+    before = lint_warm([folder], LintOptions(), cache)
+    assert stored_sizes() == [None, None]  # just written: not trusted
+    old_ns = time.time_ns() - 60 * 10**9
+    for path in folder.glob("*.up.sql"):
+        os.utime(path, ns=(old_ns, old_ns))
+    assert_same(lint_paths([folder], LintOptions(), cache_dir=cache), before)
+    assert sorted(stored_sizes()) == sorted(p.stat().st_size for p in folder.glob("*.up.sql"))
+    rewrite_keeping_stamp(first, SAME_SIZE_AFTER)  # unseen now: proof that the file is no longer read
+    assert_same(lint_paths([folder], LintOptions(), cache_dir=cache), before)
+
+
 def test_a_down_file_added_or_removed_changes_missing_down(tmp_path: Path) -> None:
     folder, cache = tmp_path / "m", tmp_path / "cache"
     write_migrations(folder, {"0001_create": SAME_SIZE_BEFORE, "0002_widen": WIDEN}, downs=["0002_widen"])

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from .. import __version__
 from .classify import Phase
-from .finding import Finding, Severity, Suppression
+from .finding import Finding, pack, unpack
 from .report import FileResult
 from .source import decode_text, read_bytes
 from .state import FACT_TABLES
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 DEFAULT_DIR = ".lockgate_cache"
 _FORMAT = 4  # bump when the layout of an entry changes
 _KEEP_FILES = 8  # cache files for other settings, newest first, kept beside the current one
-_SEVERITIES = {s.value: s for s in Severity}
 _PHASES = {p.value: p for p in Phase}
 _TUPLE_VALUES = frozenset({"index_table"})  # facts whose values are table keys, (schema, name)
 _RACY_NS = 2_000_000_000
@@ -162,6 +161,10 @@ class LintCache:
             # The same text, touched (a fresh checkout): the new stamp is kept, but written only with
             # a real change. Rewriting the cache for stamps alone would cost every CI run that restores
             # it into a new checkout, where the next run's checkout has new stamps again.
+            # Except once: a file recorded too young to trust its stamp (linted right after a checkout
+            # or an edit) would otherwise be read and hashed on every later run.
+            if entry[1] is None and stamp[1] is not None:
+                self._dirty = True
             entry[:3] = stamp
         try:
             return _decode(job.path, job.ident, entry, chain), job
@@ -260,9 +263,7 @@ def _encode(outcome: Outcome, path: Path) -> list[Any]:
     findings, result, notes, reads, writes = outcome
     prefix = f"{path}:"  # notes name their file: stored without it, so a moved checkout shows its own path
     return [
-        [[f.rule, f.severity.value, f.line, f.column, f.message, f.safe,
-          [f.suppressed.kind, f.suppressed.reason, f.suppressed.line] if f.suppressed else None, list(f.notes)]
-         for f in findings],
+        pack(findings),
         [result.phase.value, result.no_transaction],
         [_HERE + n[len(prefix):] if n.startswith(prefix) else n for n in notes],
         # A string inside the JSON: parsing the cache skips over it, and most runs never need it.
@@ -272,9 +273,7 @@ def _encode(outcome: Outcome, path: Path) -> list[Any]:
 
 def _decode(path: Path, ident: str, entry: list[Any], chain: str) -> Cached:
     raw_findings, (phase, no_tx), notes, facts = entry[7:11]
-    findings = [Finding(rule, _SEVERITIES[sev], path, line, column, message, safe,
-                        Suppression(*sup) if sup else None, tuple(fnotes))
-                for rule, sev, line, column, message, safe, sup, fnotes in raw_findings]
+    findings = unpack(raw_findings, path)
     if not isinstance(facts, str):
         raise TypeError("facts")
     if notes:
