@@ -12,7 +12,10 @@ start-up included:
   and ``--format json``), cold (``--no-cache``),
   with its cache in place, and with the cache restored into a fresh checkout
   (every mtime new, so every file is read and hashed), and
-* ``squawk FILE...`` (its default output, and ``--reporter json``),
+* ``squawk FILE...`` (its default output, and ``--reporter json``), and
+* a floor: a Python process that only imports click and pglast and parses and
+  decodes every file (no rules, no output), the least a linter on lockgate's
+  stack can do,
 
 each output sent to /dev/null. The tools alternate in order from run to run and the
 best of ``--runs`` is kept. A process is timed from just before it is spawned until
@@ -220,11 +223,28 @@ def time_process(argv: Sequence[str], env: dict[str, str] | None, cwd: Path) -> 
     return elapsed, proc.returncode
 
 
-def _touch(files: Sequence[Path]) -> None:
-    """Give every file a new mtime an hour back, as a fresh ``git clone`` does (contents unchanged)."""
-    stamp = time.time() - 3600 + random.random()
+def _touch(files: Sequence[Path], stamp: float | None = None) -> float:
+    """Give every file a new mtime an hour back, as a fresh ``git clone`` does (contents unchanged),
+    or ``stamp``; returns the mtime given."""
+    if stamp is None:
+        stamp = time.time() - 3600 + random.random()
     for f in files:
         os.utime(f, (stamp, stamp))
+    return stamp
+
+
+#: The least any linter on lockgate's stack does: start Python, import click and pglast, parse every
+#: file with libpg_query and decode its tree. No rules, no output, one process.
+FLOOR_CODE = """
+import json, os, sys
+import click
+from pglast import parser
+for name in sorted(os.listdir("migrations")):
+    if name.endswith(".up.sql"):
+        with open(os.path.join("migrations", name), encoding="utf-8") as fh:
+            json.loads(parser.parse_sql_json(fh.read()))
+"""
+FLOOR = "floor (no rules)"
 
 
 def measure(count: int, runs: int, squawk: Path) -> dict[str, float]:
@@ -243,28 +263,34 @@ def measure(count: int, runs: int, squawk: Path) -> dict[str, float]:
     ups = generate(directory / "migrations", count)
     (directory / "lockgate.toml").write_text('migrations_dir = "migrations"\n')
     every = sorted((directory / "migrations").iterdir())
-    _touch(every)  # a repository's migrations are not seconds old
+    checkout = _touch(every)  # a repository's migrations are not seconds old
     lockgate, env = lockgate_command()
     rel = [str(p.relative_to(directory)) for p in ups]
-    commands: dict[str, tuple[list[str], dict[str, str] | None, Callable[[], None] | None]] = {
-        "lockgate text cold": (lockgate + ["lint", "--no-cache"], env, None),
-        "lockgate text cache": (lockgate + ["lint"], env, None),
-        "squawk tty": ([str(squawk), *rel], None, None),
-        "lockgate json cold": (lockgate + ["lint", "--format", "json", "--no-cache"], env, None),
-        "lockgate json cache": (lockgate + ["lint", "--format", "json"], env, None),
-        "lockgate json restored": (lockgate + ["lint", "--format", "json"], env, lambda: _touch(every)),
-        "squawk json": ([str(squawk), "--reporter", "json", *rel], None, None),
+    Hook = Callable[[], object] | None
+    commands: dict[str, tuple[list[str], dict[str, str] | None, Hook, Hook]] = {
+        "lockgate text cold": (lockgate + ["lint", "--no-cache"], env, None, None),
+        "lockgate text cache": (lockgate + ["lint"], env, None, None),
+        "squawk tty": ([str(squawk), *rel], None, None, None),
+        "lockgate json cold": (lockgate + ["lint", "--format", "json", "--no-cache"], env, None, None),
+        "lockgate json cache": (lockgate + ["lint", "--format", "json"], env, None, None),
+        # New mtimes before, the checkout's own back after: the other runs see the files the cache knows.
+        "lockgate json restored": (lockgate + ["lint", "--format", "json"], env, lambda: _touch(every),
+                                   lambda: _touch(every, checkout)),
+        "squawk json": ([str(squawk), "--reporter", "json", *rel], None, None, None),
+        FLOOR: ([sys.executable, "-c", FLOOR_CODE], env, None, None),
     }
-    for cmd, cenv, _ in commands.values():  # warm-up: page cache, .pyc files, lockgate's lint cache
+    for cmd, cenv, _, _ in commands.values():  # warm-up: page cache, .pyc files, lockgate's lint cache
         time_process(cmd, cenv, directory)
     best: dict[str, float] = {name: float("inf") for name in commands}
     names = list(commands)
     for run in range(runs):
         for name in names if run % 2 == 0 else reversed(names):
-            cmd, cenv, before = commands[name]
+            cmd, cenv, before, after = commands[name]
             if before is not None:
                 before()
             best[name] = min(best[name], time_process(cmd, cenv, directory)[0])
+            if after is not None:
+                after()
     return best
 
 
@@ -293,6 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio_json_restored": round(best["lockgate json restored"] / best["squawk json"], 2),
         "ratio_text_cold": round(best["lockgate text cold"] / best["squawk tty"], 2),
         "ratio_json_cold": round(best["lockgate json cold"] / best["squawk json"], 2),
+        "ratio_floor_json": round(best[FLOOR] / best["squawk json"], 2),
         "target_ratio": TARGET_RATIO,
     }
     per_file: dict[str, float] = {}
@@ -316,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio = float(figures[key])  # type: ignore[arg-type]
         verdict = "ok" if ratio <= TARGET_RATIO else "SLOWER than target"
         print(f"  lockgate/squawk ({label}): {ratio:.2f}x  (target <= {TARGET_RATIO}x: {verdict})")
+    print(f"  floor/squawk json: {float(figures['ratio_floor_json']):.2f}x  (Python start, import click and "  # type: ignore[arg-type]
+          "pglast, parse and decode every file: no rules, one process)")
     if per_file:
         print(f"cost of each file beyond the first {args.files} (from a {args.files * args.scale}-file run):")
         for name, us in per_file.items():
