@@ -62,6 +62,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _cpu import BUSY_WARN, busy, busy_line
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 DEFAULT_WORK_DIR = BENCH_DIR / ".work"
@@ -71,7 +73,6 @@ DB_PREFIX = "lockgate_bench_"
 PSYCOPG_FLOOR = "import sys, psycopg\nwith psycopg.connect(sys.argv[1]) as c: c.execute('SELECT 1').fetchall()"
 
 TOOLS = ("lockgate", "dbmate", "psql")
-BUSY_WARN = 0.15  # share of CPU busy with other work that makes the figures noisy
 
 # Targets from issue 3 ("Benchmark").
 TARGET_APPLY_RATIO = 1.0  # lockgate up <= 1.0x dbmate up
@@ -431,7 +432,7 @@ class Bench:
             self.lockgate_env["PYTHONPYCACHEPREFIX"] = str(self.work_dir / "pycache")
             self.info["lockgate_cmd"] = shlex.join(self.lockgate)
             self.info["lockgate"] = check_lockgate(self.lockgate, self.lockgate_env, self.scratch)
-        self.info["cpu_busy_before"] = _busy()
+        self.info["cpu_busy_before"] = busy()
         if self.info["cpu_busy_before"] is not None and self.info["cpu_busy_before"] > BUSY_WARN:
             say(f"warning: the CPUs were {self.info['cpu_busy_before']:.0%} busy before the start: other work is "
                 "running on this machine and the figures will be noisy")
@@ -439,7 +440,7 @@ class Bench:
         self.work = generate(self.scratch, a.count)
 
     def finish(self) -> None:
-        self.info["cpu_busy_after"] = _busy()
+        self.info["cpu_busy_after"] = busy()
 
     def cleanup(self) -> None:
         self.dbs.drop_all()
@@ -670,34 +671,14 @@ class Bench:
             if any(v is not None for v in cpu.values()):
                 lines.append("lockgate CPU (user+sys) in its best run: " + ", ".join(
                     f"{m} {v:.3f}s" for m, v in cpu.items() if v is not None))
-        before, after = self.info.get("cpu_busy_before"), self.info.get("cpu_busy_after")
-        if before is not None and after is not None:
-            noisy = max(before, after) > BUSY_WARN
-            lines.append(f"CPU busy with other work in the second before/after the bench: {before:.0%}/{after:.0%}"
-                         + ("  <- other work was running: noisy figures" if noisy else ""))
+        load = busy_line(self.info.get("cpu_busy_before"), self.info.get("cpu_busy_after"))
+        if load is not None:
+            lines.append(load)
         if r.errors:
             lines.append("")
             lines.append(f"{len(r.errors)} error(s):")
             lines += [f"  {e}" for e in r.errors]
         return "\n".join(lines)
-
-
-def _busy(seconds: float = 1.0) -> float | None:
-    """Share of CPU time spent busy over the next ``seconds``, from /proc/stat (Linux); None elsewhere."""
-
-    def sample() -> tuple[int, int]:
-        with open("/proc/stat") as fh:
-            fields = [int(x) for x in fh.readline().split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-        return idle, sum(fields)
-
-    try:
-        i0, t0 = sample()
-        time.sleep(seconds)
-        i1, t1 = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return 1.0 - (i1 - i0) / (t1 - t0) if t1 > t0 else None
 
 
 def _verdict(t: dict[str, Any] | None) -> str:

@@ -51,6 +51,8 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+from _cpu import BUSY_WARN, busy, busy_line
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 WORK_DIR = BENCH_DIR / ".work"
@@ -307,6 +309,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    before = busy()
+    if before is not None and before > BUSY_WARN:
+        print(f"warning: the CPUs were {before:.0%} busy before the start: other work is running on this machine "
+              "and the figures will be noisy", file=sys.stderr)
     best = measure(args.files, args.runs, squawk)
     version = subprocess.run([str(squawk), "--version"], capture_output=True, text=True).stdout.strip()
     figures: dict[str, object] = {
@@ -330,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["scaled_files"] = args.files * args.scale
         figures["scaled_seconds"] = {k: round(v, 4) for k, v in big.items()}
         figures["us_per_extra_file"] = {k: round(v, 1) for k, v in per_file.items()}
+    after = busy()
+    figures["cpu_busy_before"], figures["cpu_busy_after"] = before, after
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
@@ -349,6 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cost of each file beyond the first {args.files} (from a {args.files * args.scale}-file run):")
         for name, us in per_file.items():
             print(f"  {name:22s} {us:7.1f} us/file")
+    load = busy_line(before, after)
+    if load is not None:
+        print(load)
     return 0
 
 
