@@ -15,8 +15,8 @@ def test_all_names_exist() -> None:
         assert getattr(lockgate.lint, name) is not None, name
     public = {n for n in dir(lockgate.lint) if not n.startswith("_")}
     # (classify is both a module and the function exported under its name)
-    modules = {"annotations", "cache", "catalog", "checker", "context", "directives", "engine", "finding", "formats",
-               "locks", "nodes", "options", "parallel", "project", "report", "rules", "source", "state"}
+    modules = {"annotations", "cache", "catalog", "checker", "context", "directives", "engine", "files", "finding",
+               "formats", "locks", "nodes", "options", "parallel", "project", "report", "rules", "source", "state"}
     assert public - modules == set(lockgate.lint.__all__)
 
 

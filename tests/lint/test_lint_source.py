@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lockgate.lint import LintOptions, lint_text
-from lockgate.lint.source import parse_source, read_text
+from lockgate.lint.files import read_text
+from lockgate.lint.source import parse_source
 
 
 def test_statements_start_at_their_first_token() -> None:

@@ -41,7 +41,7 @@ from .. import __version__
 from .classify import Phase
 from .finding import Finding, pack, unpack
 from .report import FileResult
-from .source import decode_text, read_bytes
+from .files import decode_text, read_bytes
 from .state import FACT_TABLES
 
 if TYPE_CHECKING:

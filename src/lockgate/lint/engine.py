@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from .finding import Finding
 from .options import DEFAULT_PG_VERSION, LintOptions
 from .report import FileResult, LintReport
-from .source import read_text
+from .files import read_text
 from .state import Journal, SchemaState
 
 if TYPE_CHECKING:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -167,36 +166,6 @@ class _Locator:
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
         chunk = self.text[start:end]
         return len(chunk) - len(chunk.lstrip(" \t")) + 1
-
-
-def read_text(path: Path) -> str:
-    """A file's text as UTF-8 (a BOM dropped); undecodable bytes replaced so lint still runs.
-
-    Raises :class:`~lockgate.errors.ConfigError` when the file cannot be read.
-    """
-    return decode_text(read_bytes(path))
-
-
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes; :class:`~lockgate.errors.ConfigError` when it cannot be read."""
-    # os.open/os.read, not open(): a thousand small files are read ~3x faster without buffered file objects.
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            chunks = []
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            return b"".join(chunks)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        from ..errors import ConfigError
-
-        raise ConfigError(f"File {path} cannot be read: {exc.strerror or exc}.") from None
-
-
-def decode_text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def parse_source(text: str, path: Path | str = "<sql>") -> Source:
