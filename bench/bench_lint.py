@@ -351,8 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio = float(figures[key])  # type: ignore[arg-type]
         verdict = "ok" if ratio <= TARGET_RATIO else "SLOWER than target"
         print(f"  lockgate/squawk ({label}): {ratio:.2f}x  (target <= {TARGET_RATIO}x: {verdict})")
-    print(f"  floor/squawk json: {float(figures['ratio_floor_json']):.2f}x  (Python start, import click and "  # type: ignore[arg-type]
-          "pglast, parse and decode every file: no rules, one process)")
+    floor = float(figures["ratio_floor_json"])  # type: ignore[arg-type]
+    print(f"  floor/squawk json: {floor:.2f}x  (Python start, import click and pglast, parse and decode every file: "
+          "no rules, one process)")
     if per_file:
         print(f"cost of each file beyond the first {args.files} (from a {args.files * args.scale}-file run):")
         for name, us in per_file.items():
