@@ -117,6 +117,7 @@ def test_parallel_run_leaves_garbage_collection_as_it_found_it(tmp_path: Path) -
     gc.freeze()  # an application that froze its own objects keeps them frozen
     try:
         frozen = gc.get_freeze_count()
+        assert frozen > 0
         lint_paths([tmp_path], LintOptions(), jobs=2)
         assert gc.get_freeze_count() >= frozen
     finally:

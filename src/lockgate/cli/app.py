@@ -3,6 +3,7 @@ and renders. Exit codes: 0 ok or nothing to do, 1 failure, 2 usage or configurat
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -466,6 +467,11 @@ def _closed_pipes_tolerated() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """The ``lockgate`` program: runs one command and exits the process."""
+    # What is imported by now (click, the CLI) lives until the process exits: kept out of every
+    # garbage collection, a lint of a thousand files is ~8% faster. Only here, in the program:
+    # a library call never freezes its caller's objects (see lint.parallel for the fork).
+    gc.freeze()
     # Without this, click turns a closed pipe into exit 1, and a pipe that closes only at the
     # interpreter's last flush into "Exception ignored ... BrokenPipeError" and exit 120.
     with _closed_pipes_tolerated():

@@ -18,7 +18,8 @@ and pool start), so this is used only where fork is safe and available: Linux.
 
 As Python's documentation advises for fork without exec, the parent's objects are
 frozen (:func:`gc.freeze`) before forking, so the children's collections neither
-walk nor copy them; they are unfrozen once the children are done. Results come
+walk nor copy them; they are unfrozen once the children are done (unless the
+application had frozen objects itself). Results come
 back as plain rows (:func:`.finding.pack`), not pickled :class:`~.finding.Finding`
 objects, which cost several times more to load.
 """
@@ -99,10 +100,11 @@ class Workers:
 
         parser()  # likewise (else each child would load it again)
 
-        # Not when the application froze objects itself: unfreezing later would undo its choice.
+        # Unfrozen after only if nothing was frozen before: unfreezing would undo the application's own
+        # freeze. Where it froze, what this freezes stays frozen; only reference cycles among it could
+        # then outlive their use, and a run makes few (lockgate's own program exits right after).
         self._frozen = gc.get_freeze_count() == 0
-        if self._frozen:
-            gc.freeze()
+        gc.freeze()
         size = -(-len(indexes) // workers)
         for start in range(size, len(indexes), size):
             part = indexes[start:start + size]
