@@ -64,6 +64,24 @@ def test_github_annotations_escape_their_text() -> None:
     assert render(lint_text("SELECT 1;", LintOptions()), "github") == ""
 
 
+NOTED = "-- lockgate:ignore drop-tabel gone for good\nDROP TABLE a;\n"
+
+
+def test_notes_reach_every_format() -> None:
+    """A misspelled rule in an ignore is a note: github and SARIF, the CI formats, carry it too."""
+    r = lint_text(NOTED, LintOptions(), path="db/0009_drop.up.sql")
+    assert r.notes and "did you mean 'drop-table'" in r.notes[0]
+    assert any("did you mean 'drop-table'" in line for line in render(r, "text").splitlines())
+    assert "did you mean 'drop-table'" in json.loads(render(r, "json"))["notes"][0]
+    gh = [line for line in render(r, "github").splitlines() if "title=lockgate note::" in line]
+    assert len(gh) == 1 and gh[0].startswith("::notice file=db/0009_drop.up.sql,line=1,title=lockgate note::")
+    assert gh[0].endswith("did you mean 'drop-table'?")
+    (note,) = json.loads(render(r, "sarif"))["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note" and "did you mean 'drop-table'" in note["message"]["text"]
+    location = note["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "db/0009_drop.up.sql"}, "region": {"startLine": 1}}
+
+
 def test_unknown_format() -> None:
     with pytest.raises(ValueError):
         render(report(), "xml")

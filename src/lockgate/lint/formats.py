@@ -190,12 +190,22 @@ def render_sarif(report: LintReport) -> str:
             result["suppressions"] = [{"kind": "inSource", "justification":
                                        f"{f.suppressed.kind}: {f.suppressed.reason}".rstrip(": ")}]
         results.append(result)
+    # Notes (an ignore naming an unknown rule, ...) are about the run's input, not findings:
+    # SARIF's place for them is the invocation's notifications.
+    notifications = []
+    for file, line, text in _notes(report):
+        notification: dict[str, object] = {"level": "note", "message": {"text": text}}
+        if file is not None:
+            region = {"region": {"startLine": line}} if line is not None else {}
+            notification["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": show(file)}, **region}}]
+        notifications.append(notification)
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "lockgate", "version": __version__, "informationUri": INFORMATION_URI,
                                 "rules": rules}},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -225,7 +235,30 @@ def render_github(report: LintReport) -> str:
                  f"title={_gh_prop('lockgate ' + f.rule)}")
         body = f"{f.message}\nSafe: {f.safe}" + "".join(f"\n{n}" for n in f.notes)
         lines.append(f"::{_GH_LEVEL[f.severity]} {props}::{_gh_data(body)}")
+    for file, line, text in _notes(report):
+        where = "" if file is None else f" file={_gh_prop(show(file))}" + (f",line={line}" if line is not None else "")
+        lines.append(f"::notice{where}{',' if where else ' '}title={_gh_prop('lockgate note')}::{_gh_data(text)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _notes(report: LintReport) -> list[tuple[Path | None, int | None, str]]:
+    """Each note as (its file, its line, the rest); a note names its file first: ``path:line: text``."""
+    files = sorted({r.file for r in report.files}, key=lambda p: -len(str(p)))  # longest first: a/b.sql before b.sql
+    out: list[tuple[Path | None, int | None, str]] = []
+    for note in report.notes:
+        for file in files:
+            prefix = f"{file}:"
+            if note.startswith(prefix):
+                rest = note[len(prefix):]
+                head, sep, tail = rest.partition(": ")
+                if sep and head.isdigit():
+                    out.append((file, int(head), tail))
+                else:
+                    out.append((file, None, rest.lstrip()))
+                break
+        else:
+            out.append((None, None, note))
+    return out
 
 
 def finding_line(f: Finding) -> str:
