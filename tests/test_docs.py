@@ -50,3 +50,22 @@ def test_python_api_example_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "0010_add_products applied" in proc.stdout
+
+
+def test_python_lint_example_runs(tmp_path: Path) -> None:
+    section = re.search(r"## Python API\n(.*?)\n## ", README, flags=re.S)
+    assert section is not None
+    blocks = re.findall(r"```python\n(.*?)```", section.group(1), flags=re.S)
+    (block,) = [b for b in blocks if "lint_project" in b]
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "0001_index.up.sql").write_text("CREATE INDEX i ON t (c);\n")
+    (tmp_path / "migrations" / "0001_index.down.sql").write_text("DROP INDEX IF EXISTS i;\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("1 [") and "0001_index.up.sql:1:1" in lines[0]
+    assert any(line.startswith("::error file=migrations/0001_index.up.sql,line=1") for line in lines)
+    assert lines[-1] == "index-not-concurrent"

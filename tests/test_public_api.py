@@ -4,10 +4,14 @@ with the same parameters, and errors carry their exit codes."""
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 import lockgate
+from fixtures.projects import clean_env
 from lockgate import api
 from lockgate.cli.app import cli
 
@@ -19,6 +23,22 @@ def test_every_name_in_all_exists() -> None:
         assert getattr(lockgate, name) is not None, name
     for name in COMMANDS + ["load_settings", "LockgateError", "State"]:
         assert name in lockgate.__all__, name
+
+
+def test_lockgate_lint_is_always_the_linter_package(tmp_path: Path) -> None:
+    """The API function is lint_project: a function called ``lint`` would be replaced by the
+    subpackage of that name as soon as anything imported it."""
+    code = ("import lockgate, sys\n"
+            "assert lockgate.lint.lint_project is lockgate.lint.project.lint_project\n"
+            "s = lockgate.load_settings(sys.argv[1])\n"
+            "import lockgate.lint.formats\n"
+            "for _ in range(2):\n"
+            "    print(len(lockgate.lint_project(s).files), len(lockgate.lint.lint_project(s).files))\n")
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "0001_a.up.sql").write_text("CREATE TABLE IF NOT EXISTS a (id int);\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=clean_env(), capture_output=True,
+                         text=True, timeout=60)
+    assert (out.returncode, out.stdout) == (0, "1 1\n1 1\n"), out.stderr
 
 
 def test_unknown_attribute_raises() -> None:

@@ -30,29 +30,32 @@ __all__ = [
     "repair",
     "baseline",
     "history",
-    "lint",
+    "lint_project",
     "LockgateError",
     "State",
 ]
 
 _LAZY = {
     "Project": "api", "init": "api", "new": "api", "status": "api", "up": "api", "down": "api",
-    "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint": "api",
+    "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint_project": "api",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
 
 if TYPE_CHECKING:
-    from .api import Project, baseline, down, history, init, lint, new, repair, status, up, verify
+    from . import lint
+    from .api import Project, baseline, down, history, init, lint_project, new, repair, status, up, verify
     from .config import Settings, load_settings
     from .errors import LockgateError
     from .model import State
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "lint":  # the linter's package, on first use (``lockgate.lint.lint_text(...)``)
+        return importlib.import_module(".lint", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'lockgate' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -60,18 +60,19 @@ def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "p
     return [replace(st, phase=phase.get(st.ident)) for st in result]
 
 
-def lint(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
-         changed_since: str | None = None, options: Any = None, jobs: int | None = None,
-         cache: bool | str | Path = True) -> Any:
+def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
+                 changed_since: str | None = None, options: Any = None, jobs: int | None = None,
+                 cache: bool | str | Path = True) -> Any:
     """Lint the project's migrations (or ``paths``) for operations that take production down.
 
     Returns a :class:`lockgate.lint.LintReport`; see :func:`lockgate.lint.lint_project`
     (``cache``: the results of unchanged files, as the CLI keeps them; False: none).
     """
-    from .lint import lint_project
+    # Not named ``lint``: ``lockgate.lint`` is the linter's package.
+    from .lint import project
 
-    return lint_project(settings, paths=paths, pending=pending, changed_since=changed_since, options=options,
-                        jobs=jobs, cache=cache)
+    return project.lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
+                                options=options, jobs=jobs, cache=cache)
 
 
 def history(settings: Settings, *, limit: int | None = None, version: str | None = None) -> list[HistoryEntry]:
@@ -402,7 +403,7 @@ class Project:
         return verify(self.settings)
 
     def lint(self, **kwargs: Any) -> Any:
-        return lint(self.settings, **kwargs)
+        return lint_project(self.settings, **kwargs)
 
     def repair(self, version: str, action: RepairAction) -> RunReport:
         return repair(self.settings, version, action)

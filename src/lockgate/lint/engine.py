@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .parallel import Outcome
 
 
-def lint_migrations(migrations: Sequence[Migration], options: LintOptions, *, live: LiveCatalog | None = None,
+def lint_migrations(migrations: Sequence[Migration], options: LintOptions | None = None, *,
+                    live: LiveCatalog | None = None,
                     cumulative: bool = False, jobs: int | None = None,
                     cache_dir: Path | str | None = None) -> LintReport:
     """Lint the up files of ``migrations``, in the order given.
@@ -42,12 +43,12 @@ def lint_migrations(migrations: Sequence[Migration], options: LintOptions, *, li
     estimates below ``options.small_table_rows`` rows drop to warnings. ``jobs``:
     worker processes for long runs (None: automatic; see :mod:`.parallel`).
     ``cache_dir``: keep results there and reuse those of unchanged files (plain
-    runs only; see :mod:`.cache`).
+    runs only; see :mod:`.cache`). ``options`` None: the defaults.
     """
     # down_path, not down: the down file is read lazily and the question is only whether it exists.
     work = [FileJob(m.up.path, m.ident, m.up.text, m.up.no_transaction, m.down_path is not None)
             for m in migrations]
-    return _execute(work, options, live, cumulative, jobs, cache_dir)
+    return _execute(work, options or LintOptions(), live, cumulative, jobs, cache_dir)
 
 
 def lint_scanned(migrations: Sequence[MigrationPaths], options: LintOptions, *, jobs: int | None = None,
@@ -64,13 +65,13 @@ def lint_scanned(migrations: Sequence[MigrationPaths], options: LintOptions, *, 
     return _execute(work, options, None, False, jobs, cache_dir)
 
 
-def lint_paths(paths: Sequence[Path], options: LintOptions, *, live: LiveCatalog | None = None,
+def lint_paths(paths: Sequence[Path], options: LintOptions | None = None, *, live: LiveCatalog | None = None,
                cumulative: bool = False, jobs: int | None = None, cache_dir: Path | str | None = None) -> LintReport:
     """Lint .sql files and folders (searched recursively; ``*.down.sql`` files are rollbacks and skipped).
 
     A ``{version}_{name}.up.sql`` file is checked for its ``.down.sql``; the header
     directive ``-- lockgate:no-transaction`` is read from the file itself.
-    ``jobs`` and ``cache_dir`` as for :func:`lint_migrations`.
+    ``jobs`` and ``cache_dir`` as for :func:`lint_migrations`; ``options`` None: the defaults.
     """
     files, downs = _collect(paths)
     work = []
@@ -84,13 +85,14 @@ def lint_paths(paths: Sequence[Path], options: LintOptions, *, live: LiveCatalog
         else:
             ident = name.removesuffix(".sql")
         work.append(FileJob(Path(file), ident, None, None, has_down))
-    return _execute(work, options, live, cumulative, jobs, cache_dir)
+    return _execute(work, options or LintOptions(), live, cumulative, jobs, cache_dir)
 
 
-def lint_text(text: str, options: LintOptions, *, path: Path | str = "<sql>", no_transaction: bool | None = None,
-              live: LiveCatalog | None = None) -> LintReport:
-    """Lint one SQL text (tests, editors, :func:`~lockgate.lint.classify.classify`)."""
-    return _execute([FileJob(Path(path), Path(path).name, text, no_transaction, None)], options, live, False, 1)
+def lint_text(text: str, options: LintOptions | None = None, *, path: Path | str = "<sql>",
+              no_transaction: bool | None = None, live: LiveCatalog | None = None) -> LintReport:
+    """Lint one SQL text (tests, editors, :func:`~lockgate.lint.classify.classify`); ``options`` None: the defaults."""
+    return _execute([FileJob(Path(path), Path(path).name, text, no_transaction, None)], options or LintOptions(),
+                    live, False, 1)
 
 
 class FileJob(NamedTuple):
