@@ -70,6 +70,8 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     from ..errors import ConfigError, LockgateError
 
     state = ctx.obj
+    if json_local and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} ask for two formats; give one.", ctx=ctx)
     if json_local or (fmt is None and bool(getattr(state, "json", False))):
         fmt = fmt or "json"
     fmt = fmt or "text"
