@@ -11,6 +11,10 @@ A project file looks like::
 
 With no file at all, the embedded default applies: ``sqlite:///lockgate.db`` and
 ``migrations/`` in the project folder.
+
+An error about a value starts with where the value came from: ``lockgate.toml:``,
+``pyproject.toml [tool.lockgate]:``, ``lockgate.toml [components.analytics]:`` or the
+variable, ``LOCKGATE_LOCK_WAIT:``.
 """
 
 from __future__ import annotations
@@ -108,36 +112,52 @@ def _interpolate(value: Any, env: Mapping[str, str], where: str) -> Any:
     return value
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; a :class:`ConfigError` naming it (and, for bad syntax, the line) when it cannot be read."""
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"Config file {path} does not exist.", hint="Check the --config path, or run lockgate init.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.", hint="Fix the syntax at that line.") from None
+        # A pyproject.toml is read even when it turns out to hold nothing for lockgate: say why.
+        why = (" (lockgate reads its [tool.lockgate] table there, as ruff and black read theirs)"
+               if path.name == "pyproject.toml" else "")
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.",
+                          hint=f"Fix the syntax at that line{why}.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Config file {path} cannot be read: {exc}.") from None
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    data = _read_toml(path)
     if path.name == "pyproject.toml":
-        return dict(data.get("tool", {}).get("lockgate", {}))
+        table = _tool_table(data)
+        if not isinstance(table, dict):
+            raise ConfigError(f"Config file {path}: tool.lockgate must be a table ([tool.lockgate]).")
+        return dict(table)
     return dict(data.get("lockgate", data))
 
 
+def _tool_table(pyproject: Mapping[str, Any]) -> Any:
+    """``[tool.lockgate]`` of a parsed pyproject.toml; None when it has none."""
+    tool = pyproject.get("tool")
+    return tool.get("lockgate") if isinstance(tool, dict) else None
+
+
 def find_config(project_dir: Path) -> Path | None:
-    """lockgate.toml, else a pyproject.toml that has [tool.lockgate]."""
+    """lockgate.toml, else a pyproject.toml that has [tool.lockgate].
+
+    A pyproject.toml that is not valid TOML is a :class:`ConfigError`, as it is for ruff
+    and black: it may hold [tool.lockgate], and the defaults must not stand in for it silently.
+    """
     candidate = project_dir / "lockgate.toml"
     if candidate.is_file():
         return candidate
     pyproject = project_dir / "pyproject.toml"
-    if pyproject.is_file():
-        import tomllib
-
-        try:
-            if "lockgate" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
-                return pyproject
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-            return None
+    if pyproject.is_file() and _tool_table(_read_toml(pyproject)) is not None:
+        return pyproject
     return None
 
 
@@ -162,23 +182,47 @@ def find_project_dir(start: Path) -> Path:
     return here
 
 
-def _as_bool(value: Any, name: str) -> bool:
+def _table_name(source: Path | None, component: str | None = None) -> str:
+    """How messages name a table of the config file; "" with no file.
+
+    >>> _table_name(Path("pyproject.toml"), "analytics"), _table_name(Path("lockgate.toml"))
+    ('pyproject.toml [tool.lockgate.components.analytics]', 'lockgate.toml')
+    """
+    if source is None:
+        return ""
+    if source.name == "pyproject.toml":
+        return f"{source.name} [tool.lockgate{f'.components.{component}' if component else ''}]"
+    return source.name + (f" [components.{component}]" if component else "")
+
+
+def _located(exc: ConfigError, where: str) -> ConfigError:
+    """``exc`` with the place its value came from in front: ``pyproject.toml [tool.lockgate]: Setting ...``.
+
+    Changed in place, so that a subclass (UrlError) and its facts stay; ``where`` "" leaves it as it is.
+    """
+    if where:
+        exc.message = f"{where}: {exc.message}"
+        exc.args = (exc.message,)
+    return exc
+
+
+def _as_bool(value: Any, name: str, where: str = "") -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
         return True
     if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off", ""):
         return False
-    raise ConfigError(f"Setting {name} must be true or false, not {value!r}.")
+    raise _located(ConfigError(f"Setting {name} must be true or false, not {value!r}."), where)
 
 
-def _as_float(value: Any, name: str) -> float:
+def _as_float(value: Any, name: str, where: str = "") -> float:
     try:
         f = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"Setting {name} must be a number of seconds, not {value!r}.") from None
+        raise _located(ConfigError(f"Setting {name} must be a number of seconds, not {value!r}."), where) from None
     if f < 0:
-        raise ConfigError(f"Setting {name} must not be negative.")
+        raise _located(ConfigError(f"Setting {name} must not be negative."), where)
     return f
 
 
@@ -213,47 +257,53 @@ class ProjectConfig:
             raise UnknownComponentError(component, names)
         merged: dict[str, Any] = dict(self.base)
         merged.pop("components", None)
-        merged.update(self.components.get(component, {}))
+        own = self.components.get(component, {})
+        merged.update(own)
         env = self.env
-        where = self.source.name if self.source else "config"
         from_file = set(merged)
+        # Where each value comes from, named in front of an error about it: a table of the
+        # file, or a variable; a flag has no name there (whoever typed it knows where it is).
+        origin = {key: _table_name(self.source, component if key in own else None) for key in merged}
         only = len(names) == 1
         prefix = f"LOCKGATE_{component.upper().replace('-', '_')}_"
         # Environment: DATABASE_URL only for a single-component project; per-component variables always.
         if only and env.get("DATABASE_URL"):
             merged["database_url"] = env["DATABASE_URL"]
+            origin["database_url"] = "DATABASE_URL"
         for key in ("database_url", "migrations_dir", "ledger_table", "log_file", "lock_wait", "auto_recover",
                     "lint_on_up", "allow_out_of_order"):
             generic = env.get("LOCKGATE_" + key.upper())
             if generic is not None and (only or key != "database_url"):
                 merged[key] = generic
+                origin[key] = "LOCKGATE_" + key.upper()
             specific = env.get(prefix + key.upper())
             if specific is not None:
                 merged[key] = specific
+                origin[key] = prefix + key.upper()
         for key, value in self.flags.items():
             if value is not None:
                 merged[key] = value
+                origin[key] = ""
         # Interpolate only what still comes from the file, so an unset ${VAR} for a value
         # a flag or variable overrides (or for another component) is no error.
-        own = self.components.get(component, {})
         interpolate = {key for key in from_file if key in merged and merged[key] is own.get(key, self.base.get(key))}
         for key in interpolate - {"database_url"}:
-            merged[key] = _interpolate(merged[key], env, f"{where}: {key}")
+            merged[key] = _interpolate(merged[key], env, f"{origin[key]}: {key}")
         unknown = set(merged) - _KEYS
         if unknown:
             import difflib
 
             bad = sorted(unknown)[0]
             close = difflib.get_close_matches(bad, sorted(_KEYS), n=1)
-            raise ConfigError(f"Unknown setting {bad!r}" + (f"; did you mean {close[0]!r}?" if close else "."),
-                              hint="See the configuration section of the README.")
+            raise _located(ConfigError(f"Unknown setting {bad!r}" + (f"; did you mean {close[0]!r}?" if close else "."),
+                                       hint="See the configuration section of the README."), origin.get(bad, ""))
         base_dir = self.project_dir
         url: DatabaseUrl | ConfigError
         try:
             raw_url = merged.get("database_url")
             if "database_url" in interpolate:
-                raw_url = _interpolate(raw_url, env, f"{where}: database_url")
-            url = _parse_url(raw_url, base_dir)
+                raw_url = _interpolate(raw_url, env, f"{origin['database_url']}: database_url")
+            url = _parse_url(raw_url, base_dir, origin.get("database_url", ""))
         except ConfigError as exc:
             if require_url:
                 raise
@@ -272,11 +322,21 @@ class ProjectConfig:
         ledger = str(merged.get("ledger_table") or "schema_migrations")
         parts = ledger.split(".")
         if len(parts) > 2 or not all(p and (p.replace("_", "").isalnum()) for p in parts):
-            raise ConfigError(f"ledger_table {ledger!r} is not a plain [schema.]name.",
-                              hint="Use letters, digits and _ only, e.g. ops.schema_migrations.")
+            raise _located(ConfigError(f"Setting ledger_table {ledger!r} is not a plain [schema.]name.",
+                                       hint="Use letters, digits and _ only, e.g. ops.schema_migrations."),
+                           origin.get("ledger_table", ""))
         lint = merged.get("lint", {})
         if not isinstance(lint, dict):
-            raise ConfigError("Setting lint must be a table ([lint]).")
+            raise _located(ConfigError("Setting lint must be a table ([lint])."), origin.get("lint", ""))
+        if lint:
+            # Checked here, where the file is known, so that its name is in the message for
+            # every command; LintOptions itself is built from the bare table, file unknown.
+            from .lint.options import LintOptions
+
+            try:
+                LintOptions.from_config(lint)
+            except ConfigError as exc:
+                raise _located(exc, origin.get("lint", "")) from None
         return Settings(
             project_dir=base_dir,
             component=component,
@@ -284,20 +344,25 @@ class ProjectConfig:
             migrations_dir=migrations_dir,
             ledger_table=ledger,
             log_file=log_file,
-            lock_wait=_as_float(merged.get("lock_wait", 60), "lock_wait"),
-            auto_recover=_as_bool(merged.get("auto_recover", True), "auto_recover"),
-            lint_on_up=_as_bool(merged.get("lint_on_up", True), "lint_on_up"),
-            allow_out_of_order=_as_bool(merged.get("allow_out_of_order", False), "allow_out_of_order"),
+            lock_wait=_as_float(merged.get("lock_wait", 60), "lock_wait", origin.get("lock_wait", "")),
+            auto_recover=_as_bool(merged.get("auto_recover", True), "auto_recover", origin.get("auto_recover", "")),
+            lint_on_up=_as_bool(merged.get("lint_on_up", True), "lint_on_up", origin.get("lint_on_up", "")),
+            allow_out_of_order=_as_bool(merged.get("allow_out_of_order", False), "allow_out_of_order",
+                                        origin.get("allow_out_of_order", "")),
             lint=lint,
             components=names,
         )
 
 
-def _parse_url(raw: Any, base_dir: Path) -> DatabaseUrl:
+def _parse_url(raw: Any, base_dir: Path, where: str) -> DatabaseUrl:
     if raw == "":
-        raise ConfigError("The database URL is empty.",
-                          hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out for the SQLite default.")
-    return DatabaseUrl.parse(str(raw or DEFAULT_URL), base_dir=base_dir)
+        raise _located(ConfigError("The database URL is empty.",
+                                   hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out for the SQLite default."),
+                       where)
+    try:
+        return DatabaseUrl.parse(str(raw or DEFAULT_URL), base_dir=base_dir)
+    except ConfigError as exc:
+        raise _located(exc, where) from None
 
 
 def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str | os.PathLike[str] | None = None,
@@ -318,7 +383,8 @@ def load_config(project_dir: str | os.PathLike[str] = ".", *, config_file: str |
         pdir = path.resolve().parent if project_dir == "." and config_file is not None else pdir
     components = raw.get("components", {})
     if not isinstance(components, dict) or not all(isinstance(v, dict) for v in components.values()):
-        raise ConfigError("[components] must hold tables like [components.analytics].")
+        raise _located(ConfigError("[components] must hold tables like [components.analytics]."),
+                       _table_name(path))
     return ProjectConfig(project_dir=pdir, base=raw, components=components, env=env, flags=dict(flags or {}), source=path)
 
 

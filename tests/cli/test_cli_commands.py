@@ -9,17 +9,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from fixtures.projects import COMPONENTS_TOML, CliResult, Project, clean_env
+from fixtures.projects import COMPONENTS_TOML, Project, clean_env, one_line_error
 from fixtures.runbook import PRODUCTS_DOWN, PRODUCTS_UP
 
-
-def one_line_error(result: CliResult, code: int) -> str:
-    """The run failed with ``code`` and said why in one line on stderr, without a traceback."""
-    assert result.returncode == code, result
-    assert "Traceback" not in result.output, result
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result
-    return lines[0]
 
 
 def test_runbook_walkthrough_with_the_cli(pg_project: Project) -> None:

@@ -162,3 +162,105 @@ def test_several_components_and_none_chosen_is_a_clear_error(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as info:
         load_settings(tmp_path, environ={"DB_URL": "sqlite:///a.db", "ANALYTICS_URL": "sqlite:///b.db"})
     assert "--component" in str(info.value)
+
+
+# -- a pyproject.toml that cannot be read, and errors that name their file ---------------------------
+
+BROKEN_PYPROJECT = '[project]\nname = "app"\n\n[tool.lockgate.lint]\nfail_on = "warning\n'  # no closing quote
+
+
+def test_malformed_pyproject_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    """Not the defaults in its place: its [tool.lockgate] may be what is broken."""
+    from lockgate.config import find_project_dir
+
+    (tmp_path / "pyproject.toml").write_text(BROKEN_PYPROJECT)
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert "pyproject.toml" in info.value.message and "line 5" in info.value.message
+    assert "[tool.lockgate]" in info.value.hint
+    assert info.value.exit_code == 2 and "\n" not in str(info.value)
+    with pytest.raises(ConfigError):  # also when looking for the project from a subfolder
+        find_project_dir(tmp_path / "migrations")
+
+
+def test_malformed_pyproject_without_tool_lockgate_is_an_error_too(tmp_path: Path) -> None:
+    """As for ruff and black: it cannot be told whether it holds a [tool.lockgate] table."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert "pyproject.toml" in str(info.value) and "line 2" in str(info.value)
+
+
+def test_valid_pyproject_without_tool_lockgate_is_not_a_config(tmp_path: Path) -> None:
+    from lockgate.config import find_config, find_project_dir
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "lockgate.toml").write_text('database_url = "sqlite:///top.db"\n')
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.ruff]\nline-length = 100\n')
+    assert find_config(app) is None
+    assert find_project_dir(app) == tmp_path.resolve()
+    assert _db(load_settings(app, environ={})) == "lockgate.db"
+
+
+def test_lockgate_toml_beside_a_malformed_pyproject_is_read_alone(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(BROKEN_PYPROJECT)
+    (tmp_path / "lockgate.toml").write_text('database_url = "sqlite:///from_toml.db"\n')
+    assert _db(load_settings(tmp_path, environ={})) == "from_toml.db"
+
+
+@pytest.mark.parametrize("file, where", [("lockgate.toml", "lockgate.toml: "),
+                                         ("pyproject.toml", "pyproject.toml [tool.lockgate]: ")])
+@pytest.mark.parametrize("table, setting", [
+    ({"lint": {"fail_on": "warn"}}, "lint.fail_on"),
+    ({"lint": {"rules": {"drop-tabel": "off"}}}, "drop-table"),
+    ({"lint": {"colour": True}}, "lint.colour"),
+    ({"lock_wait": "soon"}, "lock_wait"),
+    ({"auto_recover": "maybe"}, "auto_recover"),
+    ({"ledger_table": "a.b.c"}, "ledger_table"),
+    ({"migration_dir": "m"}, "migrations_dir"),
+    ({"database_url": "mysql://db/app"}, "mysql"),
+    ({"lint": 3}, "lint"),
+])
+def test_a_bad_setting_names_its_file(tmp_path: Path, file: str, where: str, table: dict[str, object],
+                                      setting: str) -> None:
+    (tmp_path / file).write_text(_toml(table, "[tool.lockgate]" if file == "pyproject.toml" else ""))
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert info.value.message.startswith(where), info.value.message
+    assert setting in info.value.message
+    assert info.value.exit_code == 2
+
+
+def test_a_bad_setting_of_a_component_names_its_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.lockgate.components.analytics]\nlint = { fail_on = "warn" }\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert info.value.message.startswith("pyproject.toml [tool.lockgate.components.analytics]: Setting lint.fail_on")
+
+
+def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(proj: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(proj, environ={"LOCKGATE_LOCK_WAIT": "soon"})
+    assert info.value.message.startswith("LOCKGATE_LOCK_WAIT: Setting lock_wait")
+    with pytest.raises(ConfigError) as info:
+        load_settings(proj, environ={"DATABASE_URL": "mysql://db/app"})
+    assert info.value.message.startswith("DATABASE_URL: ") and "lockgate.toml" not in info.value.message
+    # lint, which never connects, meets the same message when (if) the URL is read.
+    unresolved = load_settings(proj, environ={"DATABASE_URL": "mysql://db/app"}, require_url=False)
+    with pytest.raises(ConfigError, match="^DATABASE_URL: "):
+        _ = unresolved.database_url
+
+
+def _toml(table: dict[str, object], header: str) -> str:
+    """``table`` as TOML under ``header`` ("" for the top of lockgate.toml); inline tables for dicts."""
+    import json
+
+    def value(v: object) -> str:
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{json.dumps(k)} = {value(x)}" for k, x in v.items()) + " }"
+        return json.dumps(v)
+
+    lines = [header] if header else []
+    return "\n".join(lines + [f"{k} = {value(v)}" for k, v in table.items()]) + "\n"

@@ -20,7 +20,8 @@ _LEVELS = ("error", "warning", "info")
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--pending", is_flag=True, help="Only migrations the database has not applied (as `up` would lint them).")
-@click.option("--changed-since", metavar="REF", help="Only files changed since this git ref (e.g. origin/main).")
+@click.option("--changed-since", metavar="REF", help="Only files changed on this branch: since its branch point "
+              "from REF (git merge-base), committed or not (e.g. origin/main).")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), help="Output format (default text; --json = json).")
 @click.option("--fail-on", type=click.Choice(_LEVELS), help="Exit 1 at findings of this severity or worse "
               "(default error, or lint.fail_on).")
@@ -110,9 +111,8 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
          fail_on: str | None, pg_version: str | None, jobs: int | None, cache: bool | Path,
          exclude: list[str], stdin_filename: str | None, start_after: str | None) -> int:
     from ..errors import ConfigError
-    from ..lint import LintReport, lint_project
-    from ..lint.engine import lint_paths, lint_text
-    from ..lint.project import cache_folder
+    from ..lint import lint_project
+    from ..lint.engine import lint_text
 
     if paths and pending:
         raise ConfigError("lint takes PATHs or --pending, not both.",
@@ -130,51 +130,33 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
     # Files named from outside their project (a monorepo's pre-commit hook runs at the git
     # top): the project they belong to decides, as if --config pointed at it.
     _adopt_project_of([Path(stdin_filename)] if stdin and stdin_filename else paths, state)
+    # Only --pending connects: without it, an unset ${DATABASE_URL} (as in CI) stops nothing. A
+    # configuration that cannot be read stops everything, named files too: its [lint] table may
+    # turn rules off or on, and linting with the defaults instead would pass or fail CI wrongly.
     if stdin:
         text = sys.stdin.read()
-        settings = None
+        settings = state.settings(require_url=False)
+        options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
         if stdin_filename:
-            try:
-                settings = state.settings(require_url=False)
-            except ConfigError:
-                settings = None
-        if settings is None:
-            options = _options(_raw_lint_table(state), fail_on, pg_version, exclude, start_after)
-            report = lint_text(text, options, path=stdin_filename or "<stdin>")
-        else:
             from ..lint.project import lint_stdin
 
-            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
-            report = lint_stdin(settings, stdin_filename or "<stdin>", text, options=options, cache=cache)
+            report = lint_stdin(settings, stdin_filename, text, options=options, cache=cache)
+        else:
+            report = lint_text(text, options, path="<stdin>")
         return _print(state, report, fmt, options)
-    every: list[Any] = []
-    # Only --pending connects: without it, an unset ${DATABASE_URL} (as in CI) stops nothing.
-    try:
-        every = (list(state.all_settings(require_url=pending)) if not paths and _component(state) == "all"
-                 else [state.settings(require_url=pending)])
-    except ConfigError:
-        # Explicit files need no project: lint them with the [lint] table alone.
-        if not paths:
-            raise
-    if not every:
-        if changed_since:
-            raise ConfigError("--changed-since needs a readable project configuration.")
-        options = _options(_raw_lint_table(state), fail_on, pg_version, exclude, start_after)
-        report = lint_paths(paths, options, jobs=jobs, cache_dir=cache_folder(cache, options, Path.cwd()))
-        code = report.exit_code(options.fail_on)
-    else:
-        reports = []
-        code = 0
-        for settings in every:  # one per component with --component all
-            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
-            part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
-                                options=options, jobs=jobs, cache=cache)
-            code = max(code, part.exit_code(options.fail_on))
-            reports.append(part)
-        report = reports[0] if len(reports) == 1 else LintReport(
-            tuple(f for r in reports for f in r.findings), tuple(f for r in reports for f in r.files),
-            reports[0].pg_version, tuple(n for r in reports for n in r.notes),
-            tuple(w for r in reports for w in r.warnings))
+    every = (list(state.all_settings(require_url=pending)) if not paths and _component(state) == "all"
+             else [state.settings(require_url=pending)])
+    reports = []
+    code = 0
+    for settings in every:  # one per component with --component all
+        options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
+        part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
+                            options=options, jobs=jobs, cache=cache)
+        code = max(code, part.exit_code(options.fail_on))
+        reports.append(part)
+    report = reports[0]
+    for other in reports[1:]:
+        report = report.joined(other)
     _print(state, report, fmt, options)
     return code
 
@@ -246,16 +228,6 @@ def _options(table: dict[str, Any], fail_on: str | None, pg_version: str | None,
     if start_after:
         options = options.replace(start_after=parse_version(start_after))
     return options
-
-
-def _raw_lint_table(state: Any) -> dict[str, Any]:
-    """The [lint] table straight from the config file, without resolving the database URL."""
-    try:
-        project = state._project()
-        table = project.components.get(state._env_component() or "", {}).get("lint") or project.base.get("lint")
-    except Exception:  # no readable config at all: defaults
-        return {}
-    return dict(table) if isinstance(table, dict) else {}
 
 
 def _wants_color() -> bool:

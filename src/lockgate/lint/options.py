@@ -1,4 +1,4 @@
-"""Lint settings: the ``[lint]`` table of lockgate.toml, and flags.
+"""Lint settings: the ``[lint]`` table of lockgate.toml (``[tool.lockgate.lint]`` of pyproject.toml), and flags.
 
 .. code-block:: toml
 
@@ -46,7 +46,11 @@ class LintOptions:
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any] | None) -> LintOptions:
-        """Build from the ``[lint]`` table; raises :class:`~lockgate.errors.ConfigError` on bad values."""
+        """Build from the ``[lint]`` table; raises :class:`~lockgate.errors.ConfigError` on bad values.
+
+        The messages name the setting (``lint.fail_on``) but not the file, which the table no longer
+        knows: :meth:`lockgate.config.ProjectConfig.settings` checks it first and puts the file in front.
+        """
         table = dict(table or {})
         for key in table:
             if key not in _KEYS:
