@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.projects import COMPONENTS_TOML, Project, clean_env
+from fixtures.projects import COMPONENTS_TOML, Project, clean_env, one_line_error
 
 UNSAFE = "CREATE INDEX idx_users_email ON users (email);\n"
 SAFE = "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN IF NOT EXISTS locale text;\n"
 
-
-def one_line_error(result: object, code: int) -> str:
-    assert result.returncode == code, result  # type: ignore[attr-defined]
-    assert "Traceback" not in result.output, result  # type: ignore[attr-defined]
-    lines = [line for line in result.stderr.splitlines() if line.strip()]  # type: ignore[attr-defined]
-    assert len(lines) == 1, result
-    return lines[0]
 
 
 def test_lint_the_project_folder(sqlite_project: Project) -> None:
@@ -151,6 +144,17 @@ def test_pending_on_postgresql_knows_the_live_database(pg_project: Project) -> N
     assert [(f["rule"], f["severity"], Path(f["file"]).name) for f in live["findings"]] == [
         ("index-not-concurrent", "warning", "0003_users_index.up.sql")]
     assert "small_table_rows" in live["findings"][0]["notes"][0]
+    assert live["pg_version"] == _server_major(pg_project)
+    pg_project.cli("up", "--skip-lint", check=0)
+    nothing = json.loads(pg_project.cli("lint", "--pending", "--format", "json", check=0).stdout)
+    assert nothing["files"] == [] and nothing["pg_version"] == live["pg_version"]  # still the server's version
+
+
+def _server_major(project: Project) -> int:
+    import psycopg
+
+    with psycopg.connect(project.url) as conn:
+        return int(conn.info.server_version) // 10000
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -167,6 +171,13 @@ def test_changed_since_lints_only_changed_files(sqlite_project: Project) -> None
     result = sqlite_project.cli("lint", "--changed-since", "HEAD", "--format", "json", check=0)
     assert [Path(f["file"]).name for f in json.loads(result.stdout)["files"]] == ["0002_locale.up.sql"]
     assert "bad-ref" in one_line_error(sqlite_project.cli("lint", "--changed-since", "bad-ref"), 2)
+
+
+def test_two_formats_asked_for_are_a_usage_error(sqlite_project: Project) -> None:
+    sqlite_project.add("0001_index", UNSAFE, "SELECT 1;")
+    for args in (["--json", "--format", "sarif"], ["--format", "github", "--json"]):
+        assert "ask for two formats" in one_line_error(sqlite_project.cli("lint", *args), 2)
+    assert json.loads(sqlite_project.cli("lint", "--json", "--format", "json", check=1).stdout)["findings"]
 
 
 def test_colour_only_when_asked(sqlite_project: Project) -> None:
@@ -218,7 +229,9 @@ def test_start_after_reports_nothing_about_old_migrations(sqlite_project: Projec
         assert {(Path(f["file"]).name, f["rule"]) for f in later["findings"]} == {
             ("0004_index.up.sql", r) for r in ("index-not-concurrent", "missing-lock-timeout", "non-idempotent")}
     (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nstart_after = "0004"\n')
-    assert sqlite_project.cli("lint", check=0).stdout.startswith("No problems in 0 files")
+    none_left = sqlite_project.cli("lint", check=0).stdout
+    assert none_left.splitlines() == ["note: 4 migration(s) at or before start_after 4 are not reported",
+                                      "No problems in 0 files."]
     (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nstart_after = "latest"\n')
     assert "lint.start_after" in one_line_error(sqlite_project.cli("lint"), 2)
     (sqlite_project.dir / "lockgate.toml").unlink()

@@ -11,7 +11,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from fixtures.projects import Project, clean_env
+from fixtures.projects import CliResult, Project, clean_env
 
 CREATE = "CREATE TABLE IF NOT EXISTS orders (id bigint, status varchar(20));"
 WIDEN = "SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE varchar(64);"
@@ -53,6 +53,63 @@ def test_a_changed_file_is_judged_after_the_migrations_before_it(sqlite_project:
     assert cached.stdout == changed.stdout
 
 
+def _files(result_stdout: str) -> list[str]:
+    return [Path(f["file"]).name for f in json.loads(result_stdout)["files"]]
+
+
+def _branched(p: Project) -> None:
+    """``main`` with 0001-0003; ``feature`` adds 0004; then ``main`` edits 0003. Leaves ``feature`` checked out."""
+    p.add("0003_index", INDEX, "SELECT 1;")
+    _git(p.dir, "init", "-q", "-b", "main")
+    _git(p.dir, "add", "migrations")
+    _git(p.dir, "commit", "-q", "-m", "base")
+    _git(p.dir, "checkout", "-q", "-b", "feature")
+    p.add("0004_feature", INDEX.replace("idx_orders_status", "idx_orders_status2"), "SELECT 1;")
+    _git(p.dir, "add", "migrations")
+    _git(p.dir, "commit", "-q", "-m", "feature: 0004")
+    _git(p.dir, "checkout", "-q", "main")
+    (p.migrations / "0003_index.up.sql").write_text(INDEX + "-- edited on main after feature branched\n")
+    _git(p.dir, "commit", "-q", "-am", "main: edit 0003")
+    _git(p.dir, "checkout", "-q", "feature")
+
+
+def test_changed_since_a_branch_reports_only_this_branchs_changes(sqlite_project: Project) -> None:
+    """CI on a feature branch, as `git diff main...HEAD`: what main gained after the branch point is not ours."""
+    p = _project(sqlite_project)
+    _branched(p)
+    assert _files(p.cli("lint", "--json", "--changed-since", "main", "--no-cache").stdout) == ["0004_feature.up.sql"]
+    # Changes not committed yet are the branch's too: staged, unstaged, untracked.
+    p.add("0005_staged", "SELECT 5;", "SELECT 1;")
+    _git(p.dir, "add", "migrations/0005_staged.up.sql")
+    (p.migrations / "0001_orders.up.sql").write_text(CREATE + "\n-- unstaged edit\n")
+    p.add("0006_untracked", "SELECT 6;", "SELECT 1;")
+    assert _files(p.cli("lint", "--json", "--changed-since", "main", "--no-cache").stdout) == [
+        "0001_orders.up.sql", "0004_feature.up.sql", "0005_staged.up.sql", "0006_untracked.up.sql"]
+
+
+def test_changed_since_without_a_branch_point_is_a_one_line_error(sqlite_project: Project, tmp_path: Path) -> None:
+    p = _project(sqlite_project)
+    _branched(p)
+
+    def error(run: subprocess.CompletedProcess[str] | CliResult) -> str:
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run
+        lines = [line for line in run.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, run
+        return lines[0]
+
+    assert "'no-such-branch' is not a commit" in error(p.cli("lint", "--changed-since", "no-such-branch"))
+    _git(p.dir, "checkout", "-q", "--orphan", "unrelated")
+    _git(p.dir, "commit", "-q", "-m", "unrelated history")
+    unrelated = error(p.cli("lint", "--changed-since", "main"))
+    assert "'main' and HEAD have no commit in common" in unrelated and "shallow" not in unrelated
+    # CI's shallow clone: the branch point was not fetched; the hint says how to get it.
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", p.dir.as_uri(), str(clone))
+    _git(clone, "fetch", "-q", "--depth", "1", "origin", "main:main")
+    shallow = error(_lockgate(clone, "lint", "--changed-since", "main"))
+    assert "no commit in common" in shallow and "git fetch --unshallow" in shallow
+
+
 def test_a_path_in_the_migrations_folder_is_judged_in_order(sqlite_project: Project) -> None:
     p = _project(sqlite_project)
     alone = p.cli("lint", "--json", "migrations/0002_widen_status.up.sql", check=0)
@@ -63,6 +120,22 @@ def test_a_path_in_the_migrations_folder_is_judged_in_order(sqlite_project: Proj
     loose.write_text("SET lock_timeout = '5s';\nALTER TABLE orders ALTER COLUMN status TYPE bigint USING 0;")
     outside = p.cli("lint", "--json", "hotfix.sql", check=1)
     assert _findings(outside.stdout) == {("hotfix.sql", "change-column-type")}
+
+
+def test_down_files_and_other_sql_named_beside_a_migration_keep_its_history(sqlite_project: Project) -> None:
+    """pre-commit (types: [sql]) passes a new migration's down file, and any other staged .sql, with it."""
+    p = _project(sqlite_project)
+    (p.dir / "db").mkdir()
+    (p.dir / "db" / "seed.sql").write_text("DELETE FROM orders;\n")
+    mixed = p.cli("lint", "--json", "migrations/0002_widen_status.up.sql", "migrations/0002_widen_status.down.sql",
+                  "db/seed.sql", check=1)
+    assert [Path(f["file"]).name for f in json.loads(mixed.stdout)["files"]] == ["0002_widen_status.up.sql",
+                                                                                  "seed.sql"]
+    found = _findings(mixed.stdout)
+    assert ("seed.sql", "unbounded-dml") in found
+    assert not {rule for name, rule in found if name == "0002_widen_status.up.sql"}  # widening varchar(20): safe
+    only_down = p.cli("lint", "migrations/0002_widen_status.down.sql", check=0)
+    assert "down files are not linted" in only_down.stdout + only_down.stderr
 
 
 def _lockgate(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:

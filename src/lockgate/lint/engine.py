@@ -125,7 +125,11 @@ def _execute(work: list[FileJob], options: LintOptions, live: LiveCatalog | None
             report = dataclasses.replace(report, warnings=(*report.warnings, warning))
     if options.start_after is not None:
         start = options.start_after
-        report = report.without({job.path for job in work if _version(job.ident, start + 1) <= start})
+        before = {job.path for job in work if _version(job.ident, start + 1) <= start}
+        report = report.without(before)
+        if before and not report.files:  # else "No problems in 0 files" would leave the user guessing why
+            report = dataclasses.replace(report, notes=(*report.notes, f"{len(before)} migration(s) at or before "
+                                                        f"start_after {start} are not reported"))
     return report
 
 

@@ -10,7 +10,7 @@ Example::
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -34,9 +34,9 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
       folder are linted after the migrations before them, and only they reported);
     * ``pending``: only migrations the database has not applied, linted like
       ``lockgate up`` does (cumulatively, against the live PostgreSQL catalog);
-    * ``changed_since``: report only files that differ from that git ref (committed,
-      staged, unstaged or untracked) — the CI case; the others are still read, in
-      order, for what they create;
+    * ``changed_since``: report only files changed on this branch since it left that git
+      ref (``git merge-base REF HEAD``), committed, staged, unstaged or untracked — the CI
+      case; the others are still read, in order, for what they create;
     * ``jobs``: worker processes (None: automatic; see :mod:`.parallel`);
     * ``cache``: True keeps results of unchanged files in the folder ``lint.cache``
       names (default ``.lockgate_cache`` in the project folder; see :mod:`.cache`),
@@ -54,25 +54,24 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
     def is_changed(up: Path, down: Path | None) -> bool:
         return changed is None or top / up.name in changed or (down is not None and top / down.name in changed)
 
+    only_changed = is_changed if changed is not None else None
     if paths:
-        named = _in_folder(paths, top)
-        if named is None:  # files elsewhere: linted as they are, without the folder's history
-            if changed is None:
-                return lint_paths(paths, options, jobs=jobs, cache_dir=cache_dir)
-            return lint_paths([f for f in expand_paths(paths) if f.resolve() in changed], options, jobs=jobs,
-                              cache_dir=cache_dir)
-    if paths or not pending:
-        # Up files of the project's folder are linted after the migrations before them, as in a
-        # whole-folder run (a type change is judged against the type an earlier file created);
-        # only those named (or changed) are reported. With the cache, the others cost next to nothing.
-        from ..discovery import scan
-
-        whole, names = named if paths and named is not None else (True, set())
-        found = scan(settings.migrations_dir)
-        report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
-        if whole and changed is None:
-            return report
-        return _only(report, found, lambda m: (whole or m.up.name in names) and is_changed(m.up, m.down))
+        whole, names, elsewhere = _split(paths, top)
+        report = None
+        if whole or names:
+            report = _lint_folder(settings, options, whole, names, only_changed, jobs, cache_dir)
+        if elsewhere or report is None:
+            # Files outside the folder (seed data, a scratch file): linted as they are, without its history.
+            outside = lint_paths(elsewhere if changed is None else
+                                 [f for f in expand_paths(elsewhere) if f.resolve() in changed],
+                                 options, jobs=jobs, cache_dir=cache_dir)
+            report = outside if report is None else report.joined(outside)
+        if not report.files and any(str(p).endswith(".down.sql") for p in paths):
+            report = dataclasses.replace(report, notes=(*report.notes, "down files are not linted: they run only on "
+                                                        "`lockgate down`; name the up files"))
+        return report
+    if not pending:
+        return _lint_folder(settings, options, True, set(), only_changed, jobs, cache_dir)
     from ..discovery import discover
 
     migrations = [m for m in discover(settings.migrations_dir) if is_changed(m.up.path, m.down_path)]
@@ -81,15 +80,12 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
 
     states = {s.ident: s.state for s in api.status(settings)}
     migrations = [m for m in migrations if states.get(m.ident) is State.PENDING]
-    with ExitStack() as stack:
-        live = None
-        if migrations:
-            from ..session import open_session
+    from ..session import open_session
 
-            session = stack.enter_context(open_session(settings, on_event=None, lock=False, log=False))
-            # The adapter's flag, not the engine's name: only an engine the rules are written for answers.
-            if getattr(session.adapter, "lints", False):
-                live = session.adapter
+    # Connected even with nothing pending: the report names the server's version either way.
+    with open_session(settings, on_event=None, lock=False, log=False) as session:
+        # The adapter's flag, not the engine's name: only an engine the rules are written for answers.
+        live = session.adapter if getattr(session.adapter, "lints", False) else None
         return lint_migrations(migrations, options, live=live, cumulative=True)
 
 
@@ -121,25 +117,52 @@ def lint_stdin(settings: Settings, name: str, text: str, *, options: LintOptions
     return _only(report, found, lambda m: m is me)
 
 
-def _in_folder(paths: Sequence[Path], top: Path) -> tuple[bool, set[str]] | None:
-    """When every path is the (resolved) migrations folder ``top`` or an up file in it:
-    (whether the folder itself was named, the names of the files named); None otherwise."""
+def _lint_folder(settings: Settings, options: LintOptions, whole: bool, names: set[str],
+                 is_changed: Callable[[Path, Path | None], bool] | None, jobs: int | None,
+                 cache_dir: Path | None) -> LintReport:
+    """The project's migrations, each linted after those before it, as in a whole-folder run (a
+    type change is judged against the type an earlier file created); only those named (or all,
+    ``whole``) and changed (``is_changed``; None: all) are reported. With the cache, the others cost
+    next to nothing."""
+    from ..discovery import scan
+
+    found = scan(settings.migrations_dir)
+    report = lint_scanned(found, options, jobs=jobs, cache_dir=cache_dir)
+    if whole and is_changed is None:
+        return report
+    return _only(report, found, lambda m: (whole or m.up.name in names)
+                 and (is_changed is None or is_changed(m.up, m.down)))
+
+
+def _split(paths: Sequence[Path], top: Path) -> tuple[bool, set[str], list[Path]]:
+    """(whether the migrations folder ``top`` itself is named, the up files of it named, the paths elsewhere).
+
+    Down files of the folder are left out: a folder's down files are never linted, and
+    pre-commit passes them beside their up files.
+    """
+    names: set[str] = set()
+    whole = False
+    elsewhere: list[Path] = []
     try:
-        if not top.is_dir():
-            return None
-        names: set[str] = set()
-        whole = False
-        for path in paths:
-            resolved = Path(path).resolve()
-            if resolved == top:
-                whole = True
-            elif resolved.parent == top and resolved.name.endswith(".up.sql") and resolved.is_file():
-                names.add(resolved.name)
-            else:
-                return None
+        is_dir = top.is_dir()
     except OSError:
-        return None
-    return whole, names
+        is_dir = False
+    for path in paths:
+        try:
+            resolved = Path(path).resolve()
+            if is_dir and resolved == top:
+                whole = True
+                continue
+            if is_dir and resolved.parent == top and resolved.is_file():
+                if resolved.name.endswith(".up.sql"):
+                    names.add(resolved.name)
+                    continue
+                if resolved.name.endswith(".down.sql"):
+                    continue
+        except OSError:
+            pass  # linted as given: lint_paths says what is wrong with it
+        elsewhere.append(Path(path))
+    return whole, names, elsewhere
 
 
 def _only(report: LintReport, found: Sequence[MigrationPaths], keep: Callable[[MigrationPaths], bool]) -> LintReport:
@@ -166,26 +189,54 @@ def cache_folder(cache: bool | str | Path, options: LintOptions, base: Path) -> 
 
 
 def changed_files(ref: str, project_dir: Path) -> set[Path]:
-    """Resolved paths of files that differ from ``ref`` in the git work tree, untracked ones included."""
-    import subprocess
+    """Resolved paths of files changed on this branch since it left ``ref``: those that differ between
+    ``git merge-base ref HEAD`` and the work tree (committed, staged or not), untracked ones included.
+    As with ``git diff main...HEAD``, what ``ref`` gained after the branch point is not counted."""
 
     def git(*args: str) -> str:
-        try:
-            proc = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, timeout=60)
-        except FileNotFoundError:
-            raise ConfigError("--changed-since needs git, which is not on PATH.") from None
-        if proc.returncode != 0:
-            detail = (proc.stderr.strip().splitlines() or ["git failed"])[-1]
-            raise ConfigError(f"git cannot compare with {ref!r}: {detail}",
-                              hint="Give a branch, tag or commit that exists here (in CI, fetch it first).")
-        return proc.stdout
+        return _git(project_dir, ref, *args)[1]
 
     if ref.startswith("-"):
         raise ConfigError(f"--changed-since {ref!r} is not a git ref.")
     top = Path(git("rev-parse", "--show-toplevel").strip())
+    base = _merge_base(ref, project_dir)
     # `git diff` names paths from the top of the work tree, `git ls-files` from the working directory.
-    changed = {(top / n).resolve() for n in git("diff", "--name-only", "--no-renames", "--diff-filter=d", ref,
+    changed = {(top / n).resolve() for n in git("diff", "--name-only", "--no-renames", "--diff-filter=d", base,
                                                  "--").splitlines() if n}
     untracked = {(project_dir / n).resolve() for n in git("ls-files", "--others", "--exclude-standard")
                  .splitlines() if n}
     return changed | untracked
+
+
+def _merge_base(ref: str, project_dir: Path) -> str:
+    """The commit HEAD's history left ``ref``'s at; a :class:`ConfigError` when ``ref`` is no commit here,
+    or when the two share none (unrelated histories, or a shallow clone cut off before the branch point)."""
+    if _git(project_dir, ref, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", expected=(0, 1))[0]:
+        raise ConfigError(f"--changed-since {ref!r} is not a commit in this repository.",
+                          hint="Give a branch, tag or commit that exists here (in CI, fetch it first, e.g."
+                               " `git fetch origin main` and --changed-since origin/main).")
+    status, out = _git(project_dir, ref, "merge-base", ref, "HEAD", expected=(0, 1))
+    if status == 0:
+        return out.strip()
+    # Exit status 1 and no output: no common ancestor. A shallow clone (CI's default) is the usual reason.
+    shallow = _git(project_dir, ref, "rev-parse", "--is-shallow-repository")[1].strip() == "true"
+    raise ConfigError(f"--changed-since {ref!r} and HEAD have no commit in common: there is no branch point to"
+                      " compare with.",
+                      hint=("This clone is shallow: fetch the history (`git fetch --unshallow`, or fetch-depth: 0"
+                            " in actions/checkout)." if shallow else
+                            "Give the branch this one was started from."))
+
+
+def _git(project_dir: Path, ref: str, *args: str, expected: tuple[int, ...] = (0,)) -> tuple[int, str]:
+    """Run git for ``--changed-since ref``: its exit status and output; another status is a ConfigError."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        raise ConfigError("--changed-since needs git, which is not on PATH.") from None
+    if proc.returncode not in expected:
+        detail = (proc.stderr.strip().splitlines() or ["git failed"])[-1]
+        raise ConfigError(f"git cannot compare with {ref!r}: {detail}",
+                          hint="Give a branch, tag or commit that exists here (in CI, fetch it first).")
+    return proc.returncode, proc.stdout

@@ -46,6 +46,11 @@ class LintReport:
                           tuple(r for r in self.files if r.file not in files), self.pg_version,
                           tuple(n for n in self.notes if not n.startswith(prefixes)), self.warnings)
 
+    def joined(self, other: LintReport) -> LintReport:
+        """This report followed by ``other`` (files linted apart, reported together)."""
+        return LintReport(self.findings + other.findings, self.files + other.files, self.pg_version,
+                          self.notes + other.notes, self.warnings + other.warnings)
+
     @property
     def active(self) -> list[Finding]:
         """Findings that count (not suppressed)."""
