@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from fixtures.projects import Project, clean_env
+from fixtures.projects import Project, clean_env, one_line_error
 from lint_caselib import CASES
 from lint_corpuslib import projects
 from lockgate.discovery import discover
@@ -102,13 +102,6 @@ def entry_key(file: Path, cache: Path) -> str:
     base = os.path.join(os.path.abspath(cache.parent), "")
     return str(file)[len(base):] if str(file).startswith(base) else str(file)
 
-
-def one_line_error(result: Any, code: int) -> str:
-    assert result.returncode == code, result
-    assert "Traceback" not in result.output, result
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result
-    return str(lines[0])
 
 
 def corpus_targets() -> list[list[Path]]:
@@ -329,6 +322,30 @@ CROSS_FILE = {
         {"0001_create": "CREATE TABLE t (c varchar(10));", "0002_rename": "ALTER TABLE t RENAME COLUMN c TO d;",
          "0003_widen": "ALTER TABLE t ALTER COLUMN d TYPE varchar(20);"},
         "0001_create", "CREATE TABLE t (c integer);", "0003_widen", "change-column-type", True),
+    "renamed-column-check": (
+        {"0001_check": "ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL);",
+         "0002_rename": "ALTER TABLE t RENAME COLUMN c TO d;",
+         "0003_not_null": "ALTER TABLE t ALTER COLUMN d SET NOT NULL;"},
+        "0001_check", "ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (x IS NOT NULL);", "0003_not_null",
+        "set-not-null", True),
+    "renamed-table": (
+        {"0001_create": "CREATE TABLE customers (email varchar(10));",
+         "0002_rename": "ALTER TABLE customers RENAME TO clients;",
+         "0003_widen": "ALTER TABLE clients ALTER COLUMN email TYPE varchar(30);"},
+        "0001_create", "CREATE TABLE customers (email integer);", "0003_widen", "change-column-type", True),
+    "rename-edited": (
+        {"0001_create": "CREATE TABLE customers (email varchar(10));",
+         "0002_rename": "ALTER TABLE customers RENAME TO clients;",
+         "0003_widen": "ALTER TABLE clients ALTER COLUMN email TYPE varchar(30);"},
+        "0002_rename", "ALTER TABLE customers RENAME TO patrons;", "0003_widen", "change-column-type", True),
+    "name-freed-by-a-rename": (
+        {"0001_create": "CREATE TABLE t (c varchar(10));", "0002_rename": "ALTER TABLE t RENAME TO t_old;",
+         "0003_create": "CREATE TABLE t (id int);", "0004_widen": WIDEN},
+        "0002_rename", "SELECT 1;", "0004_widen", "change-column-type", False),
+    "set-schema": (
+        {"0001_create": "CREATE TABLE t (c varchar(10));", "0002_move": "ALTER TABLE t SET SCHEMA crm;",
+         "0003_widen": "ALTER TABLE crm.t ALTER COLUMN c TYPE varchar(20);"},
+        "0002_move", "ALTER TABLE t SET SCHEMA other;", "0003_widen", "change-column-type", True),
     "dropped-column": (
         {"0001_create": "CREATE TABLE t (c integer);", "0002_drop": "SELECT 1;",
          "0003_to_text": "ALTER TABLE t ALTER COLUMN c TYPE text;"},
@@ -422,6 +439,11 @@ POOL = (
     "ALTER TABLE t DROP COLUMN c;",
     "ALTER TABLE t ADD COLUMN c varchar(5);",
     "CREATE TABLE u (c int);",
+    "ALTER TABLE t RENAME TO u;",
+    "ALTER TABLE u RENAME TO t;",
+    "ALTER TABLE u SET SCHEMA s;",
+    "ALTER TABLE s.u RENAME TO t;",
+    "ALTER TABLE u ALTER COLUMN c TYPE varchar(20);",
 )
 
 FILE = st.tuples(st.lists(st.sampled_from(POOL), min_size=1, max_size=3), st.booleans())  # (statements, has down)

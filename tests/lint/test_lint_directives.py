@@ -120,3 +120,13 @@ def test_an_ignore_without_a_reason_still_suppresses_and_asks_for_one() -> None:
     assert len(report.notes) == 1 and "gives no reason" in report.notes[0] and ":2:" in report.notes[0]
     with_reason = lint_text(text.replace("rename\n", "rename the old name is in no query since v3\n"), LintOptions())
     assert with_reason.notes == ()
+
+
+def test_an_ignore_of_a_rule_turned_off_here_is_not_called_useless() -> None:
+    """CI may turn the rule on: "remove it" would be wrong advice."""
+    sql = "-- lockgate:ignore index-not-concurrent tiny lookup table\nCREATE INDEX i ON t (c);\n"
+    off = LintOptions.from_config({"rules": {"index-not-concurrent": "off"}})
+    assert lint_text(sql, off).notes == ()
+    assert [f.rule for f in lint_text(sql, LintOptions()).suppressed] == ["index-not-concurrent"]
+    unused = "-- lockgate:ignore index-not-concurrent,truncate why\nSELECT 1;\n"
+    assert any("matched no finding" in n for n in lint_text(unused, off).notes)  # truncate is on

@@ -49,6 +49,33 @@ def test_other_languages_and_function_bodies_are_not_looked_into() -> None:
     assert [s.embedded for s in parse_source(text).statements] == [False, False]
 
 
+def test_a_do_body_that_does_not_parse_is_a_problem_at_the_do() -> None:
+    text = ("SELECT 1;\n"
+            "  DO $$\n"
+            "BEGIN\n"
+            "  CREATE INDEX i3 ON orders (c);\n"
+            "  PERFORM 1 +;\n"
+            "END\n"
+            "$$;\n"
+            "DROP TABLE legacy;\n")
+    src = parse_source(text)
+    assert [(p.line, p.column) for p in src.problems] == [(2, 3)]
+    message = src.problems[0].message
+    assert message.startswith("syntax error") and "DO block" in message and "not checked" in message
+    assert [(s.kind, s.embedded) for s in src.statements] == [
+        ("SelectStmt", False), ("DoStmt", False), ("DropStmt", False)]
+
+
+def test_a_do_body_in_another_language_is_no_parse_problem() -> None:
+    text = ("DO LANGUAGE plpython3u $$ x = ( $$;\n"
+            "DO $$ x = ( $$ LANGUAGE 'plpython3u';\n"
+            "DO LANGUAGE PLPGSQL $$ BEGIN PERFORM 1 + 1; END $$;\n")
+    src = parse_source(text)
+    assert src.problems == () and [s.kind for s in src.statements] == ["DoStmt"] * 3
+    broken = parse_source("DO LANGUAGE PLPGSQL $$ BEGIN PERFORM 1 +; END $$;")
+    assert [p.line for p in broken.problems] == [1]
+
+
 def test_a_parse_error_is_reported_and_the_rest_still_parsed() -> None:
     src = parse_source("CREATE TABLE a (id int);\nSELECT FROM WHERE;\nDROP TABLE b;\nCREATE TABLE (\n")
     assert [p.line for p in src.problems] == [2, 4]

@@ -41,7 +41,8 @@ class Checker:
         self.options = options
         self.pg_version = pg_version
         self.live = live
-        enabled = [r for r in RULES if not (r.id in options.rules and options.rules[r.id] is None)]
+        self.disabled = frozenset(r for r, level in options.rules.items() if level is None)
+        enabled = [r for r in RULES if r.id not in self.disabled]
         self.by_kind: dict[str, list[Rule]] = {}
         for rule in enabled:
             for kind in rule.kinds:
@@ -75,8 +76,10 @@ class Checker:
         used: set[int] = set()
         found = [f for f in (self._finding(o, ctx, directives, used) for o in outcomes) if f is not None]
         found.sort(key=lambda f: (f.line, f.column, _RULE_ORDER[f.rule]))
+        off = self.disabled
         for n, ignore in enumerate(directives.ignores):
-            if n not in used:
+            # An ignore of rules this configuration turns off may still matter where they are on (CI).
+            if n not in used and not (ignore.rules and ignore.rules <= off):
                 notes.append(f"{path}:{ignore.line}: lockgate:ignore {','.join(sorted(ignore.rules))} "
                              "matched no finding; remove it")
         return found, FileResult(path, ident, ctx.phase, no_tx), notes

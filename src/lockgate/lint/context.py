@@ -17,7 +17,7 @@ from . import nodes
 from .classify import Change, Effect, Phase, created_key, phase_of, statement_changes
 from .locks import LockUse, strong_lock
 from .nodes import Node, TableRef, TypeInfo
-from .state import Key, SchemaState
+from .state import Key, SchemaState, TableId
 
 if TYPE_CHECKING:
     from .catalog import LiveCatalog
@@ -50,6 +50,7 @@ class FileContext:
         self.changes: list[tuple[Stmt, Change]] = []
         self.lock_uses: list[tuple[Stmt, LockUse, bool]] = []  # (statement, lock, lock_timeout was set)
         self._phase: Phase | None = None
+        self._moves = 0  # table renames so far: numbers the fresh identities of the names they free
 
     # -- questions the rules ask ------------------------------------------------------------
     def is_new(self, table: TableRef) -> bool:
@@ -85,7 +86,7 @@ class FileContext:
 
     def column_type(self, table: TableRef, column: str) -> TypeInfo | None:
         """The column's type: as an earlier statement of the run left it, else as the live database has it."""
-        info = nodes.type_info(self.state.get("column_type", (table.key, column)))
+        info = nodes.type_info(self.state.get("column_type", (self.facts_id(table.key), column)))
         if info is None and self.live is not None and not self.is_new(table):
             found = self._live_columns(table).get(column)
             info = found[0] if found else None
@@ -93,12 +94,22 @@ class FileContext:
 
     def not_null_proven(self, table: TableRef, column: str) -> bool:
         """A validated ``CHECK (col IS NOT NULL)`` (from the run, or in the live database), or already NOT NULL."""
-        if self.state.get("proven_not_null", (table.key, column)):
+        if self.state.get("proven_not_null", (self.facts_id(table.key), column)):
             return True
         if self.live is None or self.is_new(table):
             return False
         found = self._live_columns(table).get(column)
         return bool(found and found[1]) or column in self._live_checked(table)
+
+    def facts_id(self, key: Key) -> TableId:
+        """What the facts of the table named ``key`` are kept under: its own key unless a rename moved them.
+
+        A rename cannot move the facts one by one: a parallel worker, which lacks the facts earlier
+        files left, would not know which columns to move, nor could its journal say it missed some.
+        Instead the new name points at the old facts, through a keyed fact the journal records.
+        """
+        found = self.state.get("table_identity", key)
+        return key if found is None else tuple(found)
 
     def _live_columns(self, table: TableRef) -> dict[str, tuple[TypeInfo | None, bool]]:
         cache = self.state.columns_cache
@@ -168,11 +179,13 @@ class FileContext:
         if kind == "CreateStmt":
             table = nodes.table_of(node.get("relation", {}))
             self.created.add(table.key)
+            ident: TableId | None = None
             for elt in node.get("tableElts", ()):
                 col = elt.get("ColumnDef")
                 if col and col.get("colname") and col.get("typeName"):
+                    ident = self.facts_id(table.key) if ident is None else ident
                     # The raw typeName node: a TypeInfo is made only when a type change asks.
-                    self.state.put("column_type", (table.key, col["colname"]), col["typeName"])
+                    self.state.put("column_type", (ident, col["colname"]), col["typeName"])
         elif kind == "CreateTableAsStmt":
             self.created.add(nodes.table_of(node.get("into", {}).get("rel", {})).key)
         elif kind == "SelectStmt" and "intoClause" in node:
@@ -187,6 +200,9 @@ class FileContext:
                 self.dropped_if_exists.add((str(node.get("removeType", "")), parts[-1] if parts else ""))
         elif kind == "RenameStmt":
             self._apply_rename(node)
+        elif kind == "AlterObjectSchemaStmt" and node.get("objectType") == "OBJECT_TABLE" and "relation" in node:
+            table = nodes.table_of(node["relation"])
+            self._move_table(table, TableRef(str(node.get("newschema", "")), table.name))
         elif kind == "AlterTableStmt" and stmt.relation is not None:
             self._apply_alter(stmt.relation, stmt)
         elif kind == "VariableSetStmt" and node.get("name") == "lock_timeout":
@@ -207,29 +223,48 @@ class FileContext:
         table = nodes.table_of(node["relation"])
         rtype = node.get("renameType")
         new_name = str(node.get("newname", ""))
-        if rtype == "OBJECT_TABLE" and self.is_new(table):
-            self.created.add(TableRef(table.schema, new_name).key)
+        if rtype == "OBJECT_TABLE":
+            self._move_table(table, TableRef(table.schema, new_name))
         elif rtype == "OBJECT_COLUMN":
-            old = (table.key, str(node.get("subname", "")))
-            info = self.state.get("column_type", old)
-            if info is not None:
-                self.state.put("column_type", old, None)
-                self.state.put("column_type", (table.key, new_name), info)
+            ident = self.facts_id(table.key)
+            old, new = (ident, str(node.get("subname", ""))), (ident, new_name)
+            if old != new:
+                for fact in ("column_type", "proven_not_null"):
+                    value = self.state.get(fact, old)
+                    if value is not None:
+                        self.state.put(fact, old, None)
+                        self.state.put(fact, new, value)
+
+    def _move_table(self, table: TableRef, to: TableRef) -> None:
+        """``table`` is now called ``to``: its facts go with it, and the name it leaves starts without any."""
+        if to.key == table.key:
+            return
+        if self.is_new(table):
+            self.created.add(to.key)
+        ident = self.facts_id(table.key)
+        # Stored as lists, as they come back from the cache's JSON, so replayed and local facts compare equal.
+        self.state.put("table_identity", to.key, None if ident == to.key else list(ident))
+        # A table created later under the old name must not inherit these facts: it gets an identity
+        # of its own, the same in every run (this file's identifier and the rename's rank in it).
+        self._moves += 1
+        self.state.put("table_identity", table.key, [*table.key, f"{self.ident}#{self._moves}"])
 
     def _apply_alter(self, table: TableRef, stmt: Stmt) -> None:
         state = self.state
+        # Looked up only when a command may touch facts, so other ALTERs record no read in the journal.
+        ident = self.facts_id(table.key) if stmt.subtypes & _FACT_COMMANDS else table.key
         for cmd in stmt.cmds:
             sub = cmd.get("subtype")
             if sub == "AT_AddColumn":
                 col = cmd.get("def", {}).get("ColumnDef", {})
                 if col.get("typeName") and col.get("colname"):
-                    state.put("column_type", (table.key, col["colname"]), col["typeName"])
+                    state.put("column_type", (ident, col["colname"]), col["typeName"])
             elif sub == "AT_AlterColumnType":
                 type_name = cmd.get("def", {}).get("ColumnDef", {}).get("typeName")
                 if type_name and cmd.get("name"):
-                    state.put("column_type", (table.key, cmd["name"]), type_name)
+                    state.put("column_type", (ident, cmd["name"]), type_name)
             elif sub == "AT_DropColumn":
-                state.put("column_type", (table.key, str(cmd.get("name", ""))), None)
+                state.put("column_type", (ident, str(cmd.get("name", ""))), None)
             elif sub == "AT_AddConstraint":
                 con = cmd.get("def", {}).get("Constraint", {})
                 name = str(con.get("conname", ""))
@@ -238,15 +273,15 @@ class FileContext:
                 column = _not_null_check_column(con)
                 if column is not None:
                     if con.get("skip_validation"):
-                        state.put("pending_not_null", (table.key, name), column)
+                        state.put("pending_not_null", (ident, name), column)
                     else:
-                        state.put("proven_not_null", (table.key, column), True)
+                        state.put("proven_not_null", (ident, column), True)
             elif sub == "AT_ValidateConstraint":
-                key = (table.key, str(cmd.get("name", "")))
+                key = (ident, str(cmd.get("name", "")))
                 column = state.get("pending_not_null", key)
                 if column is not None:
                     state.put("pending_not_null", key, None)
-                    state.put("proven_not_null", (table.key, column), True)
+                    state.put("proven_not_null", (ident, column), True)
 
     def _apply_set_config(self, node: Node) -> None:
         for target in node.get("targetList", ()):
@@ -257,6 +292,10 @@ class FileContext:
             if len(args) >= 2 and nodes.const_text(args[0]) == "lock_timeout":
                 value = nodes.const_text(args[1])
                 self.lock_timeout = value is not None and value.strip() not in ("0", "", "0ms", "0s")
+
+
+_FACT_COMMANDS = frozenset({"AT_AddColumn", "AT_AlterColumnType", "AT_DropColumn", "AT_AddConstraint",
+                            "AT_ValidateConstraint"})
 
 
 def _nonzero(args: list[Node] | None) -> bool:

@@ -8,7 +8,8 @@ tree, serialised), which is about twenty times cheaper than building
 
 The statements of a ``DO`` block run during the migration, so they are parsed too
 (:func:`pglast.parser.parse_plpgsql_json`) and come out as ``embedded``
-statements at their own lines. Function bodies run later and are not looked at.
+statements at their own lines; a PL/pgSQL body that does not parse is a
+:class:`ParseProblem` at the ``DO``. Function bodies run later and are not looked at.
 
 A file the parser rejects is split with the scanner and each piece parsed alone:
 the broken piece becomes a :class:`ParseProblem` with its line, the rest is linted.
@@ -180,7 +181,7 @@ def parse_source(text: str, path: Path | str = "<sql>") -> Source:
     except parser.ParseError:
         statements.clear()
         _parse_pieces(text, loc, statements, problems)
-    statements = _with_embedded(statements, text, loc)
+    statements = _with_embedded(statements, text, loc, problems)
     comments = _comments(text, loc) if any(w in text for w in _DIRECTIVE_WORDS) else ()
     return Source(path if isinstance(path, Path) else Path(path), text, tuple(statements), comments,
                   tuple(problems), loc)
@@ -279,24 +280,25 @@ def _problem(exc: Exception, base_char: int, length: int, loc: _Locator) -> Pars
 
 # -- DO blocks -------------------------------------------------------------------------------
 
-def _with_embedded(statements: list[Stmt], text: str, loc: _Locator) -> list[Stmt]:
+def _with_embedded(statements: list[Stmt], text: str, loc: _Locator, problems: list[ParseProblem]) -> list[Stmt]:
     if not any(s.kind == "DoStmt" for s in statements):
         return statements
     out: list[Stmt] = []
     for stmt in statements:
         out.append(stmt)
         if stmt.kind == "DoStmt":
-            out.extend(_do_statements(stmt, text, loc))
+            out.extend(_do_statements(stmt, text, loc, problems))
     return out
 
 
-def _do_statements(do: Stmt, text: str, loc: _Locator) -> Iterator[Stmt]:
+def _do_statements(do: Stmt, text: str, loc: _Locator, problems: list[ParseProblem]) -> Iterator[Stmt]:
     parser = _parser()
 
     body_byte: int | None = None
     for arg in do.node.get("args", ()):
         elem = arg.get("DefElem", {})
         if elem.get("defname") == "language":
+            # Another language's body is not PL/pgSQL: neither looked into nor a parse problem.
             if elem.get("arg", {}).get("String", {}).get("sval", "plpgsql").lower() != "plpgsql":
                 return
         elif elem.get("defname") == "as":
@@ -306,7 +308,13 @@ def _do_statements(do: Stmt, text: str, loc: _Locator) -> Iterator[Stmt]:
     body_line = loc.position(loc.char_offset(body_byte))[0]
     try:
         tree = json.loads(parser.parse_plpgsql_json(text[do.start:do.end]))
-    except Exception:  # pglast.parser.ParseError: PL/pgSQL the server will report itself
+    except parser.ParseError as exc:
+        # The server rejects the whole DO, and what it would have run is unknown: say so, or the
+        # statements inside (a CREATE INDEX without CONCURRENTLY, say) would pass unseen.
+        # libpg_query gives no position inside the body, so the problem sits at the DO.
+        reason = (str(exc.args[0]) if exc.args else str(exc)).strip().rstrip(".") or "syntax error"
+        problems.append(ParseProblem(f"{reason} in the PL/pgSQL body of this DO block, so the statements "
+                                     "inside it were not checked", do.line, do.column))
         return
     for lineno, query in _plpgsql_queries(tree):
         try:

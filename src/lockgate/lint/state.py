@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 Key = tuple[str, str]
+#: What a table's facts are kept under: its key, or, once renamed, another (see ``table_identity``).
+TableId = tuple[str, ...]
 
 
 #: The facts one file leaves for the next: name -> {key: value}.
-FACT_TABLES = ("column_type", "proven_not_null", "pending_not_null", "index_table")
+FACT_TABLES = ("column_type", "proven_not_null", "pending_not_null", "index_table", "table_identity")
 
 
 class SchemaState:
@@ -21,7 +23,9 @@ class SchemaState:
     ``facts`` holds what later files may ask about: ``column_type`` ((table, column) ->
     its typeName node), ``proven_not_null`` ((table, column) -> True: a validated CHECK (col IS
     NOT NULL)), ``pending_not_null`` ((table, constraint) -> column: added NOT VALID),
-    ``index_table`` (index name -> table). With a :class:`Journal` attached, every read
+    ``index_table`` (index name -> table), ``table_identity`` (table -> the :data:`TableId`, as a
+    list, that its facts are kept under since a rename; absent: the table's own key). The
+    ``table`` of the first three is that identity. With a :class:`Journal` attached, every read
     of a fact another file wrote, and every write, is recorded: a worker process lints
     a slice of the files and the parent replays the writes in order, re-linting a file
     whose reads turn out different (see :mod:`.parallel`).
