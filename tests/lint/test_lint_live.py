@@ -7,6 +7,9 @@ already applied: the linter must learn from the database, not call it unknown.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from fixtures.projects import Project
 
 
@@ -55,3 +58,21 @@ def test_a_never_analysed_table_counts_as_large_and_the_finding_says_so(pg_proje
     p.execute("ANALYZE fresh")
     after = p.cli("lint", "--pending", check=0).stdout
     assert "warning[index-not-concurrent]" in after and "about 0 rows" in after
+
+
+def test_a_table_renamed_by_a_pending_migration_is_still_the_existing_table(pg_project: Project) -> None:
+    """Not a new table (whose lock findings would not matter): the database answers for it under its old name."""
+    p = Project(pg_project.dir, pg_project.url, lint=True)
+    p.execute("CREATE TABLE customers (id bigint, email varchar(20));"
+              "INSERT INTO customers SELECT g, 'x' FROM generate_series(1, 20000) g; ANALYZE customers;")
+    p.add("0001_rename", "SET lock_timeout = '5s';\nALTER TABLE customers RENAME TO clients;",
+          "ALTER TABLE clients RENAME TO customers;")
+    p.add("0002_index", "SET lock_timeout = '5s';\nCREATE INDEX IF NOT EXISTS clients_email ON clients (email);\n"
+          "ALTER TABLE clients ALTER COLUMN email TYPE varchar(64);", "DROP INDEX IF EXISTS clients_email;")
+    report = json.loads(p.cli("lint", "--pending", "--format", "json", check=1).stdout)
+    found = {(Path(f["file"]).name, f["rule"], f["severity"]) for f in report["findings"] if not f["suppressed"]}
+    # Large (20000 rows, known under the old name): an error; the widening of its varchar(20): safe.
+    assert ("0002_index.up.sql", "index-not-concurrent", "error") in found
+    assert not any(rule == "change-column-type" for _, rule, _ in found)
+    refused = p.cli("up")
+    assert refused.returncode == 1 and "index-not-concurrent" in refused.stderr

@@ -62,7 +62,8 @@ class FileContext:
             return False
         cache = self.state.exists_cache
         if key not in cache:
-            cache[key] = bool(self.live.table_exists(table.schema, table.name))
+            live = self._live_ref(table)
+            cache[key] = bool(self.live.table_exists(live.schema, live.name))
         return not cache[key]
 
     def index_is_new(self, parts: list[str]) -> bool:
@@ -77,7 +78,8 @@ class FileContext:
             return None
         cache = self.state.rows_cache
         if table.key not in cache:
-            cache[table.key] = self.live.estimated_rows(table.schema, table.name)
+            live = self._live_ref(table)
+            cache[table.key] = self.live.estimated_rows(live.schema, live.name)
         return cache[table.key]
 
     def in_transaction(self, stmt: Stmt) -> bool:
@@ -111,11 +113,16 @@ class FileContext:
         found = self.state.get("table_identity", key)
         return key if found is None else tuple(found)
 
+    def _live_ref(self, table: TableRef) -> TableRef:
+        """The name the live database knows ``table`` by: a pending rename has not happened there yet."""
+        return self.state.live_names.get(table.key, table)
+
     def _live_columns(self, table: TableRef) -> dict[str, tuple[TypeInfo | None, bool]]:
         cache = self.state.columns_cache
         if table.key not in cache and self.live is not None:
+            live = self._live_ref(table)
             cache[table.key] = {name: (nodes.type_info_of_sql(sql), not_null)
-                                for name, (sql, not_null) in self.live.columns(table.schema, table.name).items()}
+                                for name, (sql, not_null) in self.live.columns(live.schema, live.name).items()}
         return cache.get(table.key, {})
 
     def _live_checked(self, table: TableRef) -> set[str]:
@@ -124,7 +131,8 @@ class FileContext:
             from .source import parse_statement
 
             columns = set()
-            for definition in self.live.validated_checks(table.schema, table.name):
+            live = self._live_ref(table)
+            for definition in self.live.validated_checks(live.schema, live.name):
                 parsed = parse_statement(f"ALTER TABLE t ADD {definition}")
                 for cmd in (parsed[1].get("cmds", ()) if parsed else ()):
                     con = cmd.get("AlterTableCmd", {}).get("def", {}).get("Constraint", {})
@@ -241,6 +249,13 @@ class FileContext:
             return
         if self.is_new(table):
             self.created.add(to.key)
+        elif self.live is not None:
+            # An existing table under a new name: still existing (and the database answers for it
+            # under the name it has now), not a new table whose findings do not matter.
+            self.state.live_names[to.key] = self._live_ref(table)
+            self.state.exists_cache[to.key] = True
+            for cache in (self.state.rows_cache, self.state.columns_cache, self.state.checked_cache):
+                cache.pop(to.key, None)
         ident = self.facts_id(table.key)
         # Stored as lists, as they come back from the cache's JSON, so replayed and local facts compare equal.
         self.state.put("table_identity", to.key, None if ident == to.key else list(ident))

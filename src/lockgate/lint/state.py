@@ -6,7 +6,10 @@ merging results linted elsewhere (:mod:`.parallel`, :mod:`.cache`) needs only th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .nodes import TableRef
 
 Key = tuple[str, str]
 #: What a table's facts are kept under: its key, or, once renamed, another (see ``table_identity``).
@@ -40,6 +43,7 @@ class SchemaState:
         self.rows_cache: dict[Key, int | None] = {}
         self.columns_cache: dict[Key, dict[str, tuple[Any, bool]]] = {}  # live: column -> (TypeInfo, NOT NULL)
         self.checked_cache: dict[Key, set[str]] = {}  # live: columns a validated CHECK proves NOT NULL
+        self.live_names: dict[Key, TableRef] = {}  # live: a table renamed by a pending migration -> its name there
         self.journal: Journal | None = None
 
     def get(self, table: str, key: Any) -> Any:
