@@ -66,6 +66,14 @@ def test_a_do_body_that_does_not_parse_is_a_problem_at_the_do() -> None:
         ("SelectStmt", False), ("DoStmt", False), ("DropStmt", False)]
 
 
+def test_sql_a_do_block_executes_that_does_not_parse_is_a_problem_at_its_line() -> None:
+    text = "DO $$\nBEGIN\n  EXECUTE 'CREATE INDEX i5 ON orders (c';\n  CREATE INDEX i6 ON orders (c);\nEND\n$$;\n"
+    src = parse_source(text)
+    assert [(p.line, p.column) for p in src.problems] == [(3, 3)]
+    assert "in SQL this DO block runs" in src.problems[0].message
+    assert [(s.kind, s.line) for s in src.statements if s.embedded] == [("IndexStmt", 4)]  # the rest still seen
+
+
 def test_a_do_body_in_another_language_is_no_parse_problem() -> None:
     text = ("DO LANGUAGE plpython3u $$ x = ( $$;\n"
             "DO $$ x = ( $$ LANGUAGE 'plpython3u';\n"

@@ -317,12 +317,16 @@ def _do_statements(do: Stmt, text: str, loc: _Locator, problems: list[ParseProbl
                                      "inside it were not checked", do.line, do.column))
         return
     for lineno, query in _plpgsql_queries(tree):
+        line = body_line + max(lineno, 1) - 1
         try:
             found: list[Stmt] = []
             _collect(parser.parse_sql_json(query), _Locator(query), 0, found)
-        except parser.ParseError:
+        except parser.ParseError as exc:
+            # The DO fails when it gets there, and what the SQL meant to do went unchecked: say so.
+            reason = (str(exc.args[0]) if exc.args else str(exc)).strip().rstrip(".") or "syntax error"
+            problems.append(ParseProblem(f"{reason} in SQL this DO block runs, so it was not checked", line,
+                                         loc.first_code_column(line)))
             continue
-        line = body_line + max(lineno, 1) - 1
         for inner in found:
             yield Stmt(inner.kind, inner.node, do.start, do.end, line, loc.first_code_column(line), do.index,
                        do.end_line, embedded=True)
