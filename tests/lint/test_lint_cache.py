@@ -318,6 +318,12 @@ CROSS_FILE = {
          "0002_recreate": "CREATE TABLE u (c int);\nDROP INDEX u_c_idx;"},
         "0001_index", "CREATE INDEX CONCURRENTLY u_c_idx ON v (c);", "0002_recreate",
         "drop-index-not-concurrent", True),
+    "renamed-index": (
+        {"0001_index": "CREATE INDEX CONCURRENTLY u_c_idx ON u (c);",
+         "0002_rename": "ALTER INDEX u_c_idx RENAME TO u_c2_idx;",
+         "0003_recreate": "CREATE TABLE u (c int);\nDROP INDEX u_c2_idx;"},
+        "0001_index", "CREATE INDEX CONCURRENTLY u_c_idx ON v (c);", "0003_recreate",
+        "drop-index-not-concurrent", True),
     "renamed-column": (
         {"0001_create": "CREATE TABLE t (c varchar(10));", "0002_rename": "ALTER TABLE t RENAME COLUMN c TO d;",
          "0003_widen": "ALTER TABLE t ALTER COLUMN d TYPE varchar(20);"},

@@ -233,6 +233,13 @@ class FileContext:
         new_name = str(node.get("newname", ""))
         if rtype == "OBJECT_TABLE":
             self._move_table(table, TableRef(table.schema, new_name))
+        elif rtype == "OBJECT_INDEX" and table.name != new_name:  # the relation names the index
+            if self.index_is_new([table.name]):
+                self.created_indexes.add(new_name)
+            on = self.state.get("index_table", table.name)
+            if on is not None:
+                self.state.put("index_table", table.name, None)
+                self.state.put("index_table", new_name, on)
         elif rtype == "OBJECT_COLUMN":
             ident = self.facts_id(table.key)
             old, new = (ident, str(node.get("subname", ""))), (ident, new_name)
