@@ -113,6 +113,27 @@ def discover(directory: Path) -> list[Migration]:
             for m in scan(directory)]
 
 
+def _misnamed(bad: list[Path]) -> MigrationFileError:
+    """The error for .sql files whose names break the pattern, with the first one renamed as the example."""
+    names = ", ".join(p.name for p in bad)
+    first = bad[0]
+    stem = first.name[: -len(".sql")] if first.name.lower().endswith(".sql") else first.name
+    if len(bad) == 1:
+        message = f"Migration file name {names} does not match {{version}}_{{description}}.up.sql / .down.sql."
+    else:
+        message = f"Migration file names {names} do not match {{version}}_{{description}}.up.sql / .down.sql."
+    try:  # dbmate keeps both directions in one file: say how to split it, not just how to rename it
+        one_file = "-- migrate:down" in first.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        one_file = False
+    if one_file:
+        hint = (f"{first.name} is dbmate's one-file format: split it at `-- migrate:down` into "
+                f"{stem}.up.sql and {stem}.down.sql (to lint such files as they are: lockgate lint {first.parent}/).")
+    else:
+        hint = f"Rename it, e.g. {first.name} -> {stem}.up.sql (with a {stem}.down.sql)."
+    return MigrationFileError(message, paths=bad, hint=hint)
+
+
 def scan(directory: Path) -> list[MigrationPaths]:
     """Every migration in ``directory``, ordered by integer version, without reading the files.
 
@@ -138,11 +159,7 @@ def scan(directory: Path) -> list[MigrationPaths]:
             continue
         (ups if m["dir"] == "up" else downs).setdefault(int(m["version"]), []).append((m["desc"], entry))
     if bad:
-        names = ", ".join(p.name for p in bad)
-        raise MigrationFileError(
-            f"Migration file name {names} does not match {{version}}_{{description}}.up.sql / .down.sql.",
-            paths=bad,
-            hint="Rename it, e.g. 0020_add_users.sql -> 0020_add_users.up.sql (with a 0020_add_users.down.sql).")
+        raise _misnamed(bad)
     for table in (ups, downs):
         for version, named in table.items():
             if len(named) > 1:
