@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from .config import Settings, load_settings
+from .dialects.base import ForeignLedger
 from .discovery import discover
-from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, ForeignLedgerError, LedgerError,
-                     LintFailed, LockgateError, MigrationFileError, MissingDownError, MissingMigrationFile,
-                     OutOfOrderError)
+from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, EmptyDownError, ForeignLedgerError,
+                     LedgerError, LintFailed, LockgateError, MigrationFileError, MissingDownError,
+                     MissingMigrationFile, OutOfOrderError)
 from .events import EventCallback
-from .model import (Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State, StepResult,
-                    VerifyProblem)
+from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State,
+                    StepResult, VerifyProblem)
 from .planner import resolve_target, statuses, version_of
-from .runner import Runner, prepare
+from .runner import Runner, down_state, prepare
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
@@ -144,16 +145,23 @@ def _recover_dirty(s: Session, runner: Runner, migrations: Sequence[Migration], 
         return [], []
     idents = [r.version for r in dirty]
     s.emit("dirty_found", "Found migrations in dirty state", level="warn", versions=idents)
-    if not auto_recover:
-        raise DirtyMigrationError(idents)
     files = {m.ident: m for m in migrations}
+    if not auto_recover:
+        recoverable = all(r.version in files and down_state(s.adapter, files[r.version]) == "sql" for r in dirty)
+        raise DirtyMigrationError(idents, recoverable=recoverable)
     plans = []
     for r in dirty:
         m = files.get(r.version)
         if m is None or m.down is None:
             s.emit("recover_failed", "No down migration found for dirty migration", level="error", version=r.version)
             raise MissingDownError(r.version, dirty=True)
-        plans.append((m, prepare(s.adapter, m, down=True)))
+        stmts = prepare(s.adapter, m, down=True)
+        if not stmts:
+            # A down file of comments undoes nothing: "recovering" with it would then apply the
+            # migration over what the failed run left (an INVALID index that IF NOT EXISTS skips).
+            s.emit("recover_failed", "Down file of dirty migration has no SQL", level="error", version=r.version)
+            raise EmptyDownError(r.version, m.down.path)
+        plans.append((m, stmts))
     if dry_run:
         return idents, []
     steps = [runner.revert(m, stmts, direction=Direction.RECOVER, already_dirty=True) for m, stmts in plans]
@@ -186,6 +194,7 @@ def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto
     rows (auto-recovery runs their down files), refuses out-of-order pending files,
     checks every pending file, and lints them.
     """
+    _refuse_unadopted_foreign_ledger(settings)
     migrations = discover(settings.migrations_dir)
     recover = settings.auto_recover if auto_recover is None else auto_recover
     out_of_order_ok = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
@@ -318,45 +327,142 @@ def repair(settings: Settings, version: str, action: RepairAction, *,
                          (StepResult(row.version, Direction.REPAIR, ms, "repaired", checksum),))
 
 
-def baseline(settings: Settings, version: str | None = None, *, on_event: EventCallback | None = None) -> RunReport:
-    """Adopt an existing database: record every migration up to ``version`` as applied
-    without running it. A golang-migrate or dbmate ledger is renamed aside
-    (``schema_migrations_golang_migrate``) and its version is the default."""
+def _refuse_unadopted_foreign_ledger(settings: Settings) -> None:
+    """Refuse ``up`` while golang-migrate's or dbmate's ``schema_migrations`` sits beside a
+    lockgate ledger of another name that has never applied or baselined anything.
+
+    Where the ledger is ``schema_migrations`` itself the adapter finds the other tool's
+    table; under another name it would not, and ``up`` would run every file against a
+    database that already has them.
+    """
+    from .ledger import FOREIGN_TABLE, foreign_ledger_beside, has_run_here
+
+    if settings.ledger_table == FOREIGN_TABLE:
+        return
+    with open_session(settings, on_event=None, lock=False, log=False) as s:
+        if s.adapter.read_ledger() or has_run_here(s.adapter):
+            return
+    found = foreign_ledger_beside(settings.database_url)
+    if found is not None:
+        raise ForeignLedgerError(FOREIGN_TABLE, found.tool, found.version, dirty=found.dirty,
+                                 ledger=settings.ledger_table)
+
+
+def _files_for(settings: Settings, tool: str, versions: Sequence[str],
+               migrations: Sequence[Migration]) -> list[Migration]:
+    """The files of the versions another tool recorded; every one must have its file."""
+    from .errors import ForeignVersionMissing
+
+    by_number = {m.version: m for m in migrations}
+    missing = [v for v in versions if not v.isdigit() or int(v) not in by_number]
+    if missing:
+        raise ForeignVersionMissing(settings.ledger_table, tool, missing, settings.migrations_dir)
+    return sorted((by_number[int(v)] for v in versions), key=lambda m: m.version)
+
+
+def _baseline_choice(s: Session, migrations: Sequence[Migration], version: str | None,
+                     foreign: ForeignLedger | None) -> tuple[list[Migration], list[LedgerRow], str, int | None]:
+    """What baseline records: ``(migrations, ledger rows already there, source, limit)``."""
+    from .errors import BaselineVersionRequired
+    from .ledger import foreign_versions
+
+    settings = s.settings
+    if foreign is not None and foreign.tool not in ForeignLedgerError.ADOPTABLE:
+        raise ForeignLedgerError(settings.ledger_table, foreign.tool, foreign.version)
+    if version is None and foreign is not None and foreign.dirty:
+        raise ForeignLedgerError(settings.ledger_table, foreign.tool, foreign.version, dirty=True)
+    rows: list[LedgerRow] = [] if foreign is not None else (s.adapter.read_ledger() or [])
+    limit = resolve_target(version, migrations, rows) if version is not None else None
+    if foreign is not None and foreign.tool == "dbmate" and foreign.version is not None:
+        # One row per applied version: exactly those, even with a VERSION (the error's hint
+        # named dbmate's newest); a file it never ran stays pending, however old.
+        chosen = _files_for(settings, foreign.tool, foreign_versions(s.adapter), migrations)
+        return [m for m in chosen if limit is None or m.version <= limit], rows, foreign.tool, limit
+    source = "version"
+    if limit is None:
+        if foreign is None or foreign.version is None:
+            raise BaselineVersionRequired()
+        # golang-migrate keeps one version: it and everything before it were applied.
+        limit = _files_for(settings, foreign.tool, [foreign.version], migrations)[0].version
+        source = foreign.tool
+    taken = {r.version for r in rows}
+    return [m for m in migrations if m.version <= limit and m.ident not in taken], rows, source, limit
+
+
+def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = False,
+             on_event: EventCallback | None = None) -> BaselineReport:
+    """Adopt an existing database: record migrations as applied without running them.
+
+    * ``version``: every migration up to it (``"0"``: none; the ledger starts empty);
+    * golang-migrate's table where the ledger goes: its version is the default;
+    * dbmate's table: exactly the versions it recorded (up to ``version`` if given); the
+      files it never applied stay pending and are listed in ``left_pending``.
+
+    The other tool's table is renamed aside (``schema_migrations_dbmate``), never dropped.
+    ``dry_run``: the same report, with ``planned`` instead of ``steps``; nothing changes.
+
+    Example::
+
+        lockgate.baseline(settings, "0002", dry_run=True).planned
+        # -> ('0001_create_users', '0002_add_name')
+    """
+    from dataclasses import replace
+
+    from .ledger import kept_name
+
     migrations = discover(settings.migrations_dir)
-    with open_session(settings, on_event=on_event, lock=True) as s:
+    with open_session(settings, on_event=on_event, lock=not dry_run) as s:
         foreign = s.adapter.foreign_ledger()
-        if version is None:
-            example = migrations[-1].ident if migrations else "VERSION"
-            if foreign is not None and foreign.dirty:
-                raise ForeignLedgerError(settings.ledger_table, foreign.tool, foreign.version, dirty=True)
-            if foreign is None or foreign.version is None:
-                raise ConfigError("Baseline needs a VERSION: the newest migration already in the database.",
-                                  hint=f"For example: lockgate baseline {example}")
-            version = foreign.version
-        rows: list[LedgerRow] = [] if foreign is not None else (s.adapter.read_ledger() or [])
-        limit = resolve_target(version, migrations, rows)
-        chosen = [m for m in migrations if m.version <= limit and m.ident not in {r.version for r in rows}]
-        if not chosen:
+        chosen, rows, source, limit = _baseline_choice(s, migrations, version, foreign)
+        if not chosen and not (limit == 0 and not rows):
             raise LedgerError(f"Baseline {version}: no unrecorded migration at or below it.", ident=version,
                               hint="Check the version with lockgate status.")
+        newest = chosen[-1] if chosen else None
+        taken = {m.ident for m in chosen} | {r.version for r in rows}
+        # Only a dbmate gap leaves files here: every other source takes all files up to its version.
+        left = tuple(m.ident for m in migrations
+                     if newest is not None and m.version < newest.version and m.ident not in taken)
+        warnings: tuple[str, ...] = ()
+        if left and newest is not None:
+            it = "it" if len(left) == 1 else "them"
+            then = (f"`lockgate up` applies {it} (allow_out_of_order is on)" if settings.allow_out_of_order else
+                    f"apply {it} with `lockgate up --allow-out-of-order`")
+            warnings = (f"Left pending: {', '.join(left)} ({source} never applied {it}); older than {newest.ident},"
+                        f" so {then}.",)
+        plan = BaselineReport(settings.component, s.ctx.run_id, (), True, (), tuple(m.ident for m in chosen),
+                              warnings, source=source,
+                              version=version if version is not None else
+                              foreign.version if foreign is not None and source != "dbmate" else None,
+                              source_table=settings.ledger_table if foreign else None,
+                              kept_as=kept_name(settings.ledger_table, foreign.tool) if foreign else None,
+                              left_pending=left)
+        if dry_run:
+            s.emit("baseline_planned", "Would adopt the database", versions=list(plan.planned), source=source,
+                   kept_as=plan.kept_as, left_pending=list(left))
+            return plan
         started = datetime.now(timezone.utc)
         s.adapter.begin()
         try:
             renamed = s.adapter.adopt_foreign_ledger(foreign.tool) if foreign is not None else None
             s.adapter.ensure_ledger()
+            note = f"adopted from {foreign.tool}; old table kept as {renamed}" if foreign else None
             for m in chosen:
                 s.ledger.insert(m.ident, m.checksum, dirty=False)
                 s.ledger.record(m.ident, Direction.BASELINE, checksum=m.checksum, started=started,
-                                outcome="baselined",
-                                note=f"adopted from {foreign.tool}; old table kept as {renamed}" if foreign else None)
+                                outcome="baselined", note=note)
+            if not chosen:
+                # Baseline 0: none of these files is applied. The history row is what tells a
+                # later `up` that lockgate has started here, beside another tool's table.
+                s.ledger.record("0", Direction.BASELINE, checksum=None, started=started, outcome="baselined",
+                                note="none applied" + (f"; {note}" if note else ""))
             s.adapter.commit()
         except BaseException:
             s.adapter.rollback()
             raise
-        s.emit("baseline", "Database adopted", version=chosen[-1].ident, count=len(chosen),
-               from_tool=foreign.tool if foreign else None)
-        return RunReport(settings.component, s.ctx.run_id, tuple(
-            StepResult(m.ident, Direction.BASELINE, 0.0, "baselined", m.checksum) for m in chosen))
+        s.emit("baseline", "Database adopted", version=newest.ident if newest else "0", count=len(chosen),
+               from_tool=foreign.tool if foreign else None, left_pending=list(left))
+        return replace(plan, steps=tuple(StepResult(m.ident, Direction.BASELINE, 0.0, "baselined", m.checksum)
+                                         for m in chosen), dry_run=False, planned=())
 
 
 # -- files ------------------------------------------------------------------------
@@ -408,8 +514,8 @@ class Project:
     def repair(self, version: str, action: RepairAction) -> RunReport:
         return repair(self.settings, version, action)
 
-    def baseline(self, version: str | None = None) -> RunReport:
-        return baseline(self.settings, version)
+    def baseline(self, version: str | None = None, **kwargs: Any) -> BaselineReport:
+        return baseline(self.settings, version, **kwargs)
 
     def history(self, **kwargs: Any) -> list[HistoryEntry]:
         return history(self.settings, **kwargs)

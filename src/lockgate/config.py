@@ -357,7 +357,8 @@ class ProjectConfig:
 def _parse_url(raw: Any, base_dir: Path, where: str) -> DatabaseUrl:
     if raw == "":
         raise _located(ConfigError("The database URL is empty.",
-                                   hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out for the SQLite default."),
+                                   hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out "
+                                        "for the SQLite default."),
                        where)
     try:
         return DatabaseUrl.parse(str(raw or DEFAULT_URL), base_dir=base_dir)

@@ -7,21 +7,24 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     LockgateError                       exit 1 unless noted
     ├── ConfigError                     exit 2: bad lockgate.toml, env file, flags
     │   ├── UnknownComponentError       exit 2
-    │   └── UrlError                    exit 2: unknown scheme, malformed URL
+    │   ├── UrlError                    exit 2: unknown scheme, malformed URL
+    │   └── BaselineVersionRequired     exit 2: baseline cannot know what is applied
     ├── MigrationFileError              exit 2: a migrations folder that breaks the rules
     │   └── EmptyMigrationError         exit 2
     ├── DatabaseError                   driver trouble, translated in dialects/
     │   ├── ConnectionFailed            exit 1: server unreachable
     │   ├── AuthenticationFailed        exit 2: wrong user or password
     │   └── ForeignLedgerError          exit 2: schema_migrations written by another tool
+    │       └── ForeignVersionMissing   exit 2: it records a version that has no file
     ├── LockTimeout                     exit 1: another runner holds the migration lock
     ├── LedgerError                     exit 1: ledger and files disagree
     │   ├── ChecksumMismatch
     │   ├── MissingMigrationFile
     │   ├── OutOfOrderError
     │   ├── DirtyMigrationError
-    │   └── MissingDownError
-    ├── MigrationFailed                 exit 1: a statement failed; rolled back
+    │   ├── MissingDownError
+    │   └── EmptyDownError              a dirty migration's down file has no SQL to undo it
+    ├── MigrationFailed                 exit 1: a statement failed; rolled back or left dirty
     └── LintFailed                      exit 1: `up` refused by the safety linter
 
 Messages never contain secrets: every message passes through
@@ -79,6 +82,19 @@ class UrlError(ConfigError):
     pass
 
 
+class BaselineVersionRequired(ConfigError):
+    """``baseline`` without a VERSION and without another tool's table to read it from."""
+
+    def __init__(self) -> None:
+        # No file is named: the newest file is often the pending one, and copying an
+        # example would mark an unrun migration as applied.
+        super().__init__(
+            "Baseline needs a VERSION: the newest migration whose changes the database already has (0 if none).",
+            hint=("Compare the files (lockgate status lists them) with the database's tables and columns, then run"
+                  " `lockgate baseline VERSION --dry-run` to see what would be recorded."),
+        )
+
+
 class MigrationFileError(LockgateError):
     """A file in the migrations folder breaks the naming or content rules."""
 
@@ -112,24 +128,65 @@ class AuthenticationFailed(DatabaseError):
 
 
 class ForeignLedgerError(DatabaseError):
-    exit_code = 2
+    """Another tool's migration table: where lockgate's ledger should be, or (``ledger``
+    given) beside lockgate's own ledger of another name while that has never been used."""
 
-    def __init__(self, table: str, tool: str, version: str | None, *, dirty: bool = False) -> None:
+    exit_code = 2
+    # The tools whose table baseline can read: one version (golang-migrate), one row per version (dbmate).
+    ADOPTABLE = ("golang-migrate", "dbmate")
+
+    def __init__(self, table: str, tool: str, version: str | None, *, dirty: bool = False,
+                 ledger: str | None = None) -> None:
         self.table = table
         self.tool = tool
         self.version = version
         self.dirty = dirty
+        self.ledger = ledger
         at = f" at version {version}" if version else ""
         state = " (its last migration is marked dirty: it did not finish)" if dirty else ""
         if dirty:
             hint = (f"Finish or undo migration {version} by hand first, then adopt the database with"
                     f" `lockgate baseline VERSION` (the newest migration really applied).")
+        elif ledger is not None:
+            hint = (f"Record what the database already has with `lockgate baseline VERSION` (preview with --dry-run;"
+                    f" {table} stays {tool}'s), then run lockgate up; if none of these files is applied,"
+                    " `lockgate baseline 0`.")
+        elif tool not in self.ADOPTABLE:
+            hint = ("lockgate cannot read that table: set ledger_table to another name (e.g. lockgate_migrations)"
+                    " and run `lockgate baseline VERSION` there.")
         else:
-            hint = (f"Adopt this database with `lockgate baseline{' ' + version if version else ' VERSION'}`"
-                    f" (keeps the old table as {table.rpartition('.')[2]}_{tool.replace('-', '_')}), or set"
-                    " ledger_table to another name and baseline that.")
-        super().__init__(f"Table {table} was written by {tool}{at}{state}, not lockgate; nothing was changed.",
-                         hint=hint)
+            # dbmate keeps one row per applied version: without a VERSION, baseline records exactly those.
+            command = f"lockgate baseline {version}" if version and tool == "golang-migrate" else (
+                "lockgate baseline" if version else "lockgate baseline VERSION")
+            hint = (f"Adopt this database with `{command}` (preview with --dry-run; keeps the old table as"
+                    f" {table.rpartition('.')[2]}_{tool.replace('-', '_')}), or set ledger_table to another name"
+                    " and baseline that.")
+        if ledger is not None:
+            message = (f"Ledger {ledger} has never been used, but table {table} was written by {tool}{at}{state};"
+                       " nothing was changed.")
+        else:
+            message = f"Table {table} was written by {tool}{at}{state}, not lockgate; nothing was changed."
+        super().__init__(message, hint=hint)
+
+
+class ForeignVersionMissing(ForeignLedgerError):
+    """The other tool's table records applied versions that have no migration file here."""
+
+    def __init__(self, table: str, tool: str, versions: Sequence[str], migrations_dir: Path) -> None:
+        self.table = table
+        self.tool = tool
+        self.versions = tuple(versions)
+        self.version = self.versions[0]
+        self.dirty = False
+        self.ledger = None
+        # Not ForeignLedgerError.__init__: the same facts, another message.
+        DatabaseError.__init__(
+            self,
+            f"Table {table} ({tool}) records version {', '.join(self.versions)} as applied, but"
+            f" {migrations_dir} has no file for it; nothing was changed.",
+            hint=(f"Put its {tool} migration file in {migrations_dir} (or point --migrations-dir at {tool}'s folder),"
+                  " then run lockgate baseline again."),
+        )
 
 
 class LockTimeout(LockgateError):
@@ -181,13 +238,19 @@ class OutOfOrderError(LedgerError):
 
 
 class DirtyMigrationError(LedgerError):
-    def __init__(self, idents: Sequence[str]) -> None:
+    def __init__(self, idents: Sequence[str], *, recoverable: bool = True) -> None:
+        # recoverable: every dirty migration has a down file with SQL in it. If not,
+        # auto-recovery would refuse, so the hint must not send the user there.
         self.idents = tuple(idents)
+        self.recoverable = recoverable
+        auto = (" or run `lockgate up` without --no-auto-recover to run its down file" if recoverable else
+                f" or write SQL that undoes them in {idents[0]}.down.sql and run `lockgate up` "
+                "without --no-auto-recover")
         super().__init__(
             f"Found migrations in dirty state: {', '.join(idents)}; auto-recovery is off, nothing was applied.",
             ident=idents[0],
             hint=(f"Undo its partial changes by hand, then `lockgate repair {idents[0]} --clear-dirty` (keep it as applied)"
-                  f" or `--delete` (run it again); or run `lockgate up` without --no-auto-recover to run its down file."),
+                  f" or `--delete` (run it again);{auto}."),
         )
 
 
@@ -201,25 +264,89 @@ class MissingDownError(LedgerError):
         )
 
 
+class EmptyDownError(LedgerError):
+    """A dirty migration whose down file holds only comments: running it would undo
+    nothing, and recovery would then apply the migration over what the failed run left."""
+
+    def __init__(self, ident: str, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Migration {ident} is dirty and its down file {path.name} has no SQL, so auto-recovery cannot undo"
+            " what the failed run left; nothing was applied.",
+            ident=ident,
+            hint=(f"Write SQL in {path.name} that undoes the partial changes (for an index built CONCURRENTLY:"
+                  " `DROP INDEX CONCURRENTLY IF EXISTS name;` in a down file marked `-- lockgate:no-transaction`)"
+                  f" and run lockgate up again; or undo them by hand and run `lockgate repair {ident} --clear-dirty`"
+                  " (keep it as applied) or `--delete` (run it again)."),
+        )
+
+
 class MigrationFailed(LockgateError):
+    """A statement of a migration file failed.
+
+    Its facts: where (``path``, ``line``, ``statement`` and its one-line ``snippet``),
+    what the server said (``error``, ``sqlstate``), and what was left: the file ran
+    in a transaction and was ``rolled_back``, or it left the migration dirty.
+    ``kind`` is the run: ``up``, ``down``, or ``recover`` (``up`` running a dirty
+    migration's down file). ``down`` says what that down file can do after a failed
+    ``up``: ``sql``, ``empty`` (only comments) or ``missing``. ``leftover`` and
+    ``undo``: what the dialect saw the failed statement leave behind (an INVALID
+    index) and the SQL that removes it.
+    """
+
     def __init__(self, ident: str, *, path: Path, line: int, statement: str, error: str,
-                 rolled_back: bool) -> None:
+                 rolled_back: bool, kind: str = "up", sqlstate: str | None = None, down: str = "sql",
+                 leftover: str | None = None, undo: str | None = None) -> None:
         self.ident = ident
         self.path = path
         self.line = line
         self.statement = redact_text(statement)
         self.error = redact_text(error)
         self.rolled_back = rolled_back
+        self.kind = kind
+        self.sqlstate = sqlstate
+        self.down = down
+        self.leftover = leftover
+        self.undo = undo
         snippet = " ".join(self.statement.split())
         if len(snippet) > 80:
             snippet = snippet[:77] + "..."
-        state = "was rolled back" if rolled_back else "left the migration dirty"
+        self.snippet = snippet
+        if not rolled_back:
+            state = "left the migration dirty" + (f" and {leftover} behind" if leftover else "")
+        else:
+            state = {"up": "was rolled back", "down": "was rolled back and the migration stays applied",
+                     "recover": "was rolled back and the migration stays dirty"}.get(kind, "was rolled back")
         where = f"at {path.name}:{line} ({snippet})" if line > 0 else f"in {path.name}"
-        super().__init__(
-            f"Migration {ident} failed {where}: {self.error}; it {state}.",
-            hint=("Fix the SQL and run lockgate up again; nothing of it was recorded." if rolled_back else
-                  f"Undo its partial changes, then `lockgate repair {ident} --delete` or run lockgate up to auto-recover with its down file."),
-        )
+        what = "recovery failed" if kind == "recover" else "failed"
+        super().__init__(f"Migration {ident} {what} {where}: {self.error}; it {state}.",
+                         hint=self._next_step())
+
+    def _next_step(self) -> str:
+        ident, name = self.ident, self.path.name
+        # 25001 active_sql_transaction: CREATE/DROP INDEX CONCURRENTLY, VACUUM, ... in a
+        # transactional file. Each file says how it runs, a down file too.
+        if self.rolled_back and self.sqlstate == "25001":
+            fix = f"Put `-- lockgate:no-transaction` at the top of {name} (this statement cannot run in a transaction)"
+        else:
+            fix = f"Fix {name}" if self.kind != "up" else "Fix the SQL"
+        if self.kind == "recover":
+            return (f"{fix} and run lockgate up again to retry the recovery, or undo the partial changes by hand"
+                    f" and run `lockgate repair {ident} --delete`.")
+        if self.kind == "down":
+            return (f"{fix} and run lockgate down again." if self.rolled_back else
+                    f"{fix} and run lockgate down again (it runs the down file again), or undo the changes by hand"
+                    f" and run `lockgate repair {ident} --delete`.")
+        if self.rolled_back:
+            return f"{fix} and run lockgate up again; nothing of it was recorded."
+        undo = f" ({self.undo})" if self.undo else ""
+        if self.down == "sql":
+            return (f"Undo its partial changes{undo}, then `lockgate repair {ident} --delete` or run lockgate up"
+                    " to auto-recover with its down file.")
+        lack = "has no SQL" if self.down == "empty" else "is missing"
+        return (f"Undo its partial changes by hand{undo}, then `lockgate repair {ident} --delete`. Auto-recovery"
+                f" cannot: {ident}.down.sql {lack}; write the undo SQL there (under `-- lockgate:no-transaction`"
+                " for CONCURRENTLY) to let lockgate up run it.")
 
 
 class LintFailed(LockgateError):

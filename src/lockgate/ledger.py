@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from . import __version__
-from .dialects.base import Adapter
+from .dialects.base import Adapter, ForeignLedger
+from .errors import ForeignLedgerError
 from .model import Direction, HistoryEntry
+from .urls import DatabaseUrl
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,44 @@ def read_history(adapter: Adapter) -> list[HistoryEntry]:
                                     float(r[6]) if r[6] is not None else None, str(r[7]), r[8], r[9], r[10],
                                     r[11], r[12], r[13]))
     return entries
+
+
+# -- another tool's table (golang-migrate, dbmate) ---------------------------------------------
+FOREIGN_TABLE = "schema_migrations"  # golang-migrate's and dbmate's default table name
+
+
+def kept_name(table: str, tool: str) -> str:
+    """The name baseline renames another tool's table to, as the adapters' adopt_foreign_ledger does."""
+    return table.rpartition(".")[2] + "_" + tool.replace("-", "_")
+
+
+def foreign_versions(adapter: Adapter) -> list[str]:
+    """Every version in dbmate's table, which sits where the adapter's ledger would be."""
+    return sorted(str(r[0]) for r in adapter.query(f"SELECT version FROM {adapter.ledger}"))
+
+
+def has_run_here(adapter: Adapter) -> bool:
+    """Whether this ledger's history shows a migration applied or baselined, ever."""
+    try:
+        rows = adapter.query(f"SELECT 1 FROM {adapter.history} WHERE outcome IN ('applied', 'baselined') LIMIT 1")
+    except Exception as exc:
+        if adapter.is_driver_error(exc):
+            return False  # no history table: lockgate has never written here
+        raise
+    return bool(rows)
+
+
+def foreign_ledger_beside(url: DatabaseUrl) -> ForeignLedger | None:
+    """golang-migrate's or dbmate's table under its default name, read on a connection of its own
+    (the adapter reads another tool's table only where its own ledger would be)."""
+    from .dialects import open_adapter
+
+    adapter = open_adapter(url, ledger_table=FOREIGN_TABLE)
+    try:
+        found = adapter.foreign_ledger()
+    finally:
+        adapter.close()
+    return found if found is not None and found.tool in ForeignLedgerError.ADOPTABLE else None
 
 
 def _dt(value: Any) -> datetime | None:

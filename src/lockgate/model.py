@@ -141,6 +141,23 @@ class RunReport:
 
 
 @dataclass(frozen=True)
+class BaselineReport(RunReport):
+    """The result of ``baseline``: the migrations recorded (``steps``; ``planned`` for a dry
+    run), where the list came from, and what stays pending below the newest one."""
+
+    source: str = "version"  # "version": everything up to the VERSION given; or the tool whose table was read
+    version: str | None = None  # the VERSION given, or golang-migrate's; None: all dbmate recorded
+    source_table: str | None = None  # another tool's table found where the ledger goes
+    kept_as: str | None = None  # the name that table is (or would be) renamed to
+    left_pending: tuple[str, ...] = ()  # older than the newest recorded, never applied by the other tool
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "source": self.source, "version": self.version,
+                "source_table": self.source_table, "kept_as": self.kept_as,
+                "left_pending": list(self.left_pending)}
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     id: int
     version: str

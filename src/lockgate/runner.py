@@ -51,6 +51,13 @@ def prepare(adapter: Adapter, migration: Migration, *, down: bool = False) -> li
     return statements
 
 
+def down_state(adapter: Adapter, migration: Migration) -> str:
+    """What the down file could undo: ``sql``, ``empty`` (only comments) or ``missing``."""
+    if migration.down is None:
+        return "missing"
+    return "sql" if adapter.split(migration.down.text) else "empty"
+
+
 @dataclass(frozen=True)
 class _Step:
     """What one run of one file means: which file, what happens to the ledger row."""
@@ -110,9 +117,11 @@ class Runner:
                 self._run_in_transaction(step, started)
         except MigrationFailed as failure:
             self._record_failure(step, started, failure.message)
+            # Where it failed, as the CLI error says it: a log reader needs no second source.
             self.emit("migration_failed", "Migration failed and was rolled back" if failure.rolled_back
                       else "Migration failed and was left dirty", level="error", version=m.ident, type=step.kind,
-                      checksum=m.checksum, error=failure.error)
+                      checksum=m.checksum, error=failure.error, file=failure.path.name,
+                      line=failure.line or None, statement=failure.snippet or None)
             raise
         except BaseException as exc:  # Ctrl-C, a lost connection: the row tells the truth, say so and go
             self.a.rollback()
@@ -166,39 +175,47 @@ class Runner:
             raise self._locate(step, exc, head_len=len(head)) from None
         if self.a.in_transaction():  # the file swallowed our COMMIT: never leave it half-done
             self.a.rollback()
-            raise MigrationFailed(step.migration.ident, path=step.file.path, line=0, statement="",
-                                  error="the file ends inside an unterminated comment or string", rolled_back=True)
+            raise self._failed(step, Statement("", 0), 0, "the file ends inside an unterminated comment or string")
 
     def _locate(self, step: _Step, exc: BaseException, *, head_len: int) -> MigrationFailed:
         """Name the statement behind an error raised by a batched migration."""
         error = self.a.describe_error(exc)
+        sqlstate = self.a.error_sqlstate(exc)
         pos = self.a.error_position(exc)
         stmts = list(step.statements)
         if pos is not None and 0 <= pos - 1 - head_len < len(step.file.text):
             offset = pos - 1 - head_len
             st = statement_at(stmts, offset) or (stmts[0] if stmts else Statement("", 1))
             line = step.file.text.count("\n", 0, offset) + 1
-            return self._failed(step, st, line, error)
+            return self._failed(step, st, line, error, sqlstate=sqlstate)
         if len(stmts) == 1:
-            return self._failed(step, stmts[0], stmts[0].line, error)
-        sqlstate = self.a.error_sqlstate(exc) or ""
-        if stmts and not sqlstate.startswith(_NO_DIAGNOSIS_CLASSES):
+            return self._failed(step, stmts[0], stmts[0].line, error, sqlstate=sqlstate)
+        if stmts and not (sqlstate or "").startswith(_NO_DIAGNOSIS_CLASSES):
             # Run the statements one by one, in a transaction we always roll back.
             self.a.begin()
             try:
                 self._statements(step, rolled_back=True)
             except MigrationFailed as found:
-                return MigrationFailed(step.migration.ident, path=step.file.path, line=found.line,
-                                       statement=found.statement, error=error, rolled_back=True)
+                return self._failed(step, Statement(found.statement, found.line), found.line, error,
+                                    sqlstate=sqlstate)
             finally:
                 self.a.rollback()
                 self.a.reset_session()
-        return self._failed(step, Statement("", 0), 0, error)
+        return self._failed(step, Statement("", 0), 0, error, sqlstate=sqlstate)
 
-    def _failed(self, step: _Step, st: Statement, line: int, error: str, *, rolled_back: bool = True
-                ) -> MigrationFailed:
+    def _failed(self, step: _Step, st: Statement, line: int, error: str, *, rolled_back: bool = True,
+                sqlstate: str | None = None) -> MigrationFailed:
+        leftover = None
+        if not rolled_back and st.sql:
+            # Outside a transaction a failed statement may leave work behind (an INVALID index);
+            # asked now, before the session is reset, while the file's search_path still holds.
+            leftover = self.a.leftover(st.sql)
+        # After a failed up left the row dirty, the next step depends on what the down file can undo.
+        down = down_state(self.a, step.migration) if step.kind == "up" and not rolled_back else "sql"
         return MigrationFailed(step.migration.ident, path=step.file.path, line=line, statement=st.sql, error=error,
-                               rolled_back=rolled_back)
+                               rolled_back=rolled_back, kind=step.kind, sqlstate=sqlstate, down=down,
+                               leftover=leftover.what if leftover else None,
+                               undo=leftover.undo if leftover else None)
 
     def _statements(self, step: _Step, *, rolled_back: bool) -> None:
         for st in step.statements:
@@ -209,7 +226,8 @@ class Runner:
                     raise
                 pos = self.a.error_position(exc)
                 line = st.line + (st.sql[: pos - 1].count("\n") if pos else 0)
-                raise self._failed(step, st, line, self.a.describe_error(exc), rolled_back=rolled_back) from None
+                raise self._failed(step, st, line, self.a.describe_error(exc), rolled_back=rolled_back,
+                                   sqlstate=self.a.error_sqlstate(exc)) from None
 
     def _run_outside_transaction(self, step: _Step, started: datetime) -> None:
         m = step.migration

@@ -8,7 +8,8 @@ import pytest
 from fixtures.projects import Project
 
 import lockgate
-from lockgate.errors import DirtyMigrationError, MigrationFailed, MissingDownError
+from lockgate.errors import DirtyMigrationError, EmptyDownError, MigrationFailed, MissingDownError
+from lockgate.model import Event
 
 HALF_DONE = "CREATE TABLE nt (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"
 
@@ -168,3 +169,152 @@ def test_fresh_database_has_nothing_to_verify_or_show(project: Project) -> None:
     assert lockgate.history(s) == []
     assert lockgate.down(s).steps == ()
     assert project.tables() == set()  # read-only commands created nothing
+
+
+# -- a down file that does nothing cannot recover anything -------------------------------
+COMMENTS_ONLY = "-- Rollback Migration: nt\n-- Version: 0002\n-- Description: how it undoes 0002_nt.up.sql\n\n"
+
+
+def test_dirty_migration_whose_down_file_is_only_comments_is_not_recovered(project: Project) -> None:
+    _make_dirty(project, down=COMMENTS_ONLY)
+    project.add("0003_next", "CREATE TABLE next_one (id INTEGER);")
+    before = (project.tables(), project.ledger())
+    events: list[Event] = []
+    with pytest.raises(EmptyDownError) as info:
+        lockgate.up(project.settings(), on_event=events.append)
+    err = info.value
+    assert err.exit_code == 1 and err.ident == "0002_nt"
+    assert err.message.startswith("Migration 0002_nt is dirty and its down file 0002_nt.down.sql has no SQL")
+    assert "nothing was applied" in err.message
+    assert "DROP INDEX CONCURRENTLY IF EXISTS" in err.hint and "-- lockgate:no-transaction" in err.hint
+    assert "repair 0002_nt --clear-dirty" in err.hint and "--delete" in err.hint
+    assert "\n" not in str(err)
+    # As when a recovery fails: nothing recovered, nothing applied, the row still dirty.
+    assert (project.tables(), project.ledger()) == before
+    assert project.ledger()["0002_nt"][1] is True
+    assert any(e.event == "recover_failed" and e.level == "error" for e in events)
+    with pytest.raises(EmptyDownError):  # a dry run says so too, rather than promising a recovery
+        lockgate.up(project.settings(), dry_run=True)
+
+
+@pytest.mark.parametrize("down", [COMMENTS_ONLY, None], ids=["comments-only", "missing"])
+def test_failure_hint_offers_auto_recovery_only_with_a_down_file_that_does_something(
+        project: Project, down: str | None) -> None:
+    project.add("0001_base", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;")
+    project.add("0002_nt", HALF_DONE, down, no_transaction=True)
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(project.settings())
+    hint = info.value.hint
+    assert "auto-recover" not in hint
+    assert "repair 0002_nt --delete" in hint
+    assert ("has no SQL" if down else "is missing") in hint
+    with pytest.raises(DirtyMigrationError) as dirty:
+        lockgate.up(project.settings(), auto_recover=False)
+    assert "to run its down file" not in dirty.value.hint
+    assert "0002_nt.down.sql" in dirty.value.hint
+
+
+def test_failure_hint_offers_auto_recovery_with_a_real_down_file(project: Project) -> None:
+    _make_dirty(project)
+    with pytest.raises(DirtyMigrationError) as dirty:
+        lockgate.up(project.settings(), auto_recover=False)
+    assert "to run its down file" in dirty.value.hint
+
+
+def test_failed_recovery_says_the_migration_stays_dirty(project: Project) -> None:
+    _make_dirty(project, down="DROP TABLE nt;\nDROP TABLE no_such_table;")
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(project.settings())
+    err = info.value
+    assert err.kind == "recover" and err.rolled_back
+    assert err.message.startswith("Migration 0002_nt recovery failed at 0002_nt.down.sql:2")
+    assert err.message.endswith("it was rolled back and the migration stays dirty.")
+    assert "nothing of it was recorded" not in str(err)  # the dirty row is recorded, and stays
+    assert "0002_nt.down.sql" in err.hint and "repair 0002_nt --delete" in err.hint
+    assert project.ledger()["0002_nt"][1] is True
+
+
+USERS = "CREATE TABLE users (id INTEGER, score INTEGER);\nINSERT INTO users VALUES (1, 0), (2, 0);\n"
+
+
+def _index_valid(project: Project, name: str) -> bool | None:
+    rows = project.query("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", (name,))
+    return bool(rows[0][0]) if rows else None
+
+
+def test_failed_concurrent_index_with_scaffolded_down_is_not_recorded_as_applied(pg_project: Project) -> None:
+    # The new user's report: the down file `lockgate new` writes holds only comments; auto-recovery
+    # "recovered" with it, IF NOT EXISTS skipped the INVALID index, and the migration read as applied.
+    p = pg_project
+    p.add("0001_users", USERS)
+    p.cli("up", check=0)
+    p.cli("new", "idx4", check=0)
+    up_file = p.migrations / "0002_idx4.up.sql"
+    up_file.write_text("-- lockgate:no-transaction\nSET lock_timeout = '5s';\n"
+                       "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx4_score ON users (score);\n")
+    failed = p.cli("up", check=1)
+    line = [ln for ln in failed.stderr.splitlines() if ln.startswith("error: Migration 0002_idx4")]
+    assert len(line) == 1, failed
+    assert "an INVALID index idx4_score" in line[0]  # what the failure left, and how to drop it
+    assert "DROP INDEX CONCURRENTLY IF EXISTS idx4_score" in line[0]
+    assert "auto-recover" not in line[0]
+    assert _index_valid(p, "idx4_score") is False
+
+    p.execute("UPDATE users SET score = id")  # the data is fixed; the INVALID index is still there
+    refused = p.cli("up", check=1)
+    assert "Traceback" not in refused.output
+    line = [ln for ln in refused.stderr.splitlines() if ln.startswith("error: Migration 0002_idx4")]
+    assert len(line) == 1 and "has no SQL" in line[0] and "nothing was applied" in line[0], refused
+    assert "recover (" not in refused.stderr and "0002_idx4 up" not in refused.stderr
+    assert p.ledger()["0002_idx4"][1] is True
+    assert _index_valid(p, "idx4_score") is False
+
+    (p.migrations / "0002_idx4.down.sql").write_text(
+        "-- lockgate:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS idx4_score;\n")
+    p.cli("up", check=0)
+    assert p.ledger()["0002_idx4"][1] is False
+    assert _index_valid(p, "idx4_score") is True
+
+
+def test_recovery_down_file_needing_no_transaction_names_the_directive(pg_project: Project) -> None:
+    p = pg_project
+    p.add("0001_users", USERS)
+    p.add("0002_idx6", "CREATE UNIQUE INDEX CONCURRENTLY idx6 ON users (score);",
+          "DROP INDEX CONCURRENTLY IF EXISTS idx6;", no_transaction=True)
+    with pytest.raises(MigrationFailed):
+        lockgate.up(p.settings())
+    p.execute("UPDATE users SET score = id")
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(p.settings())
+    err = info.value
+    assert err.sqlstate == "25001" and err.kind == "recover"
+    assert "Put `-- lockgate:no-transaction` at the top of 0002_idx6.down.sql" in err.hint
+    assert "stays dirty" in err.message and "nothing of it was recorded" not in str(err)
+    assert p.ledger()["0002_idx6"][1] is True
+    (p.migrations / "0002_idx6.down.sql").write_text(
+        "-- lockgate:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS idx6;\n")
+    lockgate.up(p.settings())
+    assert p.ledger()["0002_idx6"][1] is False and _index_valid(p, "idx6") is True
+
+
+def test_up_file_needing_no_transaction_names_the_directive(pg_project: Project) -> None:
+    pg_project.add("0001_t", "CREATE TABLE t (id INTEGER);\nCREATE INDEX CONCURRENTLY t_id ON t (id);")
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.up(pg_project.settings())
+    assert "Put `-- lockgate:no-transaction` at the top of 0001_t.up.sql" in info.value.hint
+    assert info.value.hint.endswith("run lockgate up again; nothing of it was recorded.")
+
+
+def test_down_file_needing_no_transaction_names_the_directive(pg_project: Project) -> None:
+    pg_project.add("0001_t", "CREATE TABLE t (id INTEGER);")
+    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_id ON t (id);", "DROP INDEX CONCURRENTLY t_id;",
+                   no_transaction=True)
+    s = pg_project.settings()
+    lockgate.up(s)
+    with pytest.raises(MigrationFailed) as info:
+        lockgate.down(s)
+    err = info.value
+    assert "Put `-- lockgate:no-transaction` at the top of 0002_idx.down.sql" in err.hint
+    assert "lockgate down again" in err.hint and "lockgate up" not in err.hint
+    assert err.message.endswith("it was rolled back and the migration stays applied.")
+    assert pg_project.ledger()["0002_idx"][1] is False

@@ -36,6 +36,16 @@ def classify_foreign(columns: set[str], query: Callable[[str], list[tuple[Any, .
     return ForeignLedger("another tool (columns: " + ", ".join(sorted(columns)) + ")", None)
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """What a failed statement of a no-transaction file left behind, as the engine
+    sees it: ``what`` for the error (``an INVALID index idx_x``), ``undo`` the SQL that
+    removes it (``DROP INDEX CONCURRENTLY IF EXISTS idx_x``)."""
+
+    what: str
+    undo: str
+
+
 class Adapter(Protocol):
     name: str
     batch_transactions: bool  # a transactional migration goes as one message (see runner)
@@ -72,8 +82,10 @@ class Adapter(Protocol):
     def release_lock(self) -> None: ...
 
     # errors
-    def describe_error(self, exc: BaseException) -> str: ...
+    def describe_error(self, exc: BaseException) -> str: ...  # one line, redacted
     def error_position(self, exc: BaseException) -> int | None: ...
+    # Asked right after `sql` failed outside a transaction; None when nothing is known.
+    def leftover(self, sql: str) -> Leftover | None: ...
 
     # what the safety linter asks of a live database
     def server_version_num(self) -> int: ...

@@ -15,7 +15,7 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, classify_foreign, history_ddl, poll_interval, quote_ident
+from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, poll_interval, quote_ident
 
 
 class PostgresAdapter:
@@ -251,8 +251,11 @@ class PostgresAdapter:
         if isinstance(exc, psycopg.Error):
             diag = exc.diag
             text = diag.message_primary or str(exc).splitlines()[0]
-            code = f" (SQLSTATE {exc.sqlstate})" if exc.sqlstate else ""
-            return redact_text(f"{text}{code}")
+            # DETAIL says which key or row, HINT what to try: what psql shows too, kept on one line.
+            extra = [f"SQLSTATE {exc.sqlstate}"] if exc.sqlstate else []
+            extra += [f"{label}: {' '.join(value.split())}" for label, value in
+                      (("DETAIL", diag.message_detail), ("HINT", diag.message_hint)) if value and value.strip()]
+            return redact_text(f"{text} ({'; '.join(extra)})" if extra else text)
         return redact_text(str(exc))
 
     def error_position(self, exc: BaseException) -> int | None:
@@ -263,6 +266,34 @@ class PostgresAdapter:
             except ValueError:
                 return None
         return None
+
+    def leftover(self, sql: str) -> Leftover | None:
+        """An INVALID index left by a failed ``CREATE INDEX CONCURRENTLY name``.
+
+        The server keeps the half-built index, and ``IF NOT EXISTS`` then skips it on the
+        next run; pg_index.indisvalid tells. Asked before the session is reset, so an
+        unqualified name resolves through the file's own search_path, as the statement did.
+        """
+        from pglast import ast, parse_sql  # lazy, as in sqltext
+        from pglast.stream import maybe_double_quote_name
+
+        try:
+            stmt = parse_sql(sql)[0].stmt
+        except Exception:  # pglast.parser.ParseError: whatever failed, it built no index
+            return None
+        if not isinstance(stmt, ast.IndexStmt) or not stmt.concurrent or not stmt.idxname:
+            return None  # an unnamed index gets a generated name we cannot tell from the statement
+        schema = stmt.relation.schemaname if stmt.relation is not None else None
+        regclass = _regclass_name(schema, stmt.idxname)
+        try:
+            row = self.conn.execute("SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)",
+                                    (regclass,)).fetchone()
+        except psycopg.Error:
+            return None  # a lost connection, or the file's own transaction aborted: say nothing
+        if not row or not row[0]:
+            return None
+        name = ".".join(maybe_double_quote_name(p) for p in ((schema, stmt.idxname) if schema else (stmt.idxname,)))
+        return Leftover(f"an INVALID index {name}", f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
@@ -280,9 +311,13 @@ def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
     if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
         return ConfigError(f"Database {where}: {text}.",
                            hint="Create it first (createdb NAME) or fix the database name in the URL.")
-    if "invalid" in low and ("dsn" in low or "connection option" in low or "uri" in low):
+    # libpq refuses a bad URL or option (`invalid sslmode value: "bogus"`) before it connects: a
+    # configuration mistake (exit 2), not a server to go and check.
+    if "invalid" in low and ("dsn" in low or "connection option" in low or "uri" in low or " value" in low):
         return ConfigError(f"Database URL {where} is malformed: {text}.",
-                           hint="Use postgresql://user@host:5432/dbname (a password goes after the user, user:SECRET@host, or in ~/.pgpass).")
+                           hint="Use postgresql://user@host:5432/dbname (a password goes after the user, "
+                                "user:SECRET@host, or in ~/.pgpass); query options such as ?sslmode=require take "
+                                "libpq's values.")
     return ConnectionFailed(f"Database {where} is unreachable: {text}.")
 
 

@@ -17,7 +17,7 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import first_token
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, classify_foreign, history_ddl, poll_interval, quote_ident
+from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, poll_interval, quote_ident
 
 _NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
@@ -229,6 +229,9 @@ class SqliteAdapter:
 
     def error_position(self, exc: BaseException) -> int | None:
         return None
+
+    def leftover(self, sql: str) -> Leftover | None:
+        return None  # a failed SQLite statement undoes itself: nothing half-built stays
 
 
 def _ts(value: Any) -> datetime | None:
