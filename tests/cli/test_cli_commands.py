@@ -48,6 +48,8 @@ def test_status_plain_lists_every_migration(project: Project) -> None:
     project.cli("up", "--to", "1", check=0)
     out = project.cli("status", check=0).stdout
     assert re.search(r"0001_a\s+applied", out) and re.search(r"0002_b\s+pending", out)
+    # 0002 is still pending: not "database is up to date".
+    assert project.cli("up", "--to", "1", check=0).stdout == "Nothing to apply up to 1.\n"
 
 
 def test_up_json_report(project: Project) -> None:
@@ -164,6 +166,9 @@ def test_repair_needs_an_action(project: Project) -> None:
     project.cli("up", check=0)
     result = project.cli("repair", "0001_a")
     assert result.returncode == 2 and "Traceback" not in result.output
+    two = one_line_error(project.cli("repair", "0001_a", "--delete", "--clear-dirty"), 2)
+    assert "one action, not --clear-dirty and --delete" in two
+    assert project.cli("status", "--json", check=0).stdout.count('"applied"') == 1  # nothing was done
 
 
 def test_baseline_cli(project: Project) -> None:
@@ -278,10 +283,18 @@ def test_unwritable_log_file_warns_once_and_the_migration_goes_on(project: Proje
 
 
 def test_quiet_prints_nothing_on_success(project: Project) -> None:
-    project.add("0001_a", "CREATE TABLE a (id INTEGER);")
+    project.add("0001_a", "CREATE TABLE a (id INTEGER);", "DROP TABLE a;")
     result = project.cli("-q", "up", check=0)
-    assert result.stderr == ""
+    assert (result.stdout, result.stderr) == ("", "")
     assert "a" in project.tables()
+    for args in (["up"], ["verify"], ["down"], ["up"], ["repair", "0001_a", "--accept-checksum"]):
+        quiet = project.cli("-q", *args, check=0)
+        assert (quiet.stdout, quiet.stderr) == ("", ""), args
+    assert "0001_a" in project.cli("-q", "status", check=0).stdout  # what was asked for is still shown
+    project.cli("down", "-q", check=0)  # the output flags work after the command too, as --json does
+    loud = project.cli("up", "-v", check=0)
+    assert "→ 0001_a up" in loud.stderr
+    assert project.cli("down", "--quiet", check=0).output == ""
 
 
 # -- bad input: one line, the right exit code, nothing half-done ----------------------------
@@ -293,6 +306,14 @@ def test_unknown_url_scheme(tmp_path: Path, url: str) -> None:
     for command in ("status", "up"):
         line = one_line_error(project.cli(command), 2)
         assert "postgresql://" in line  # says what would work
+
+
+def test_a_bad_connection_option_is_a_configuration_error(tmp_path: Path) -> None:
+    """libpq refuses it before connecting: exit 2, not "check that the server is running"."""
+    project = Project(tmp_path / "p", "postgresql://app:S3cretPw@127.0.0.1:5432/shop?sslmode=bogus")
+    project.add("0001_a", "SELECT 1;")
+    line = one_line_error(project.cli("status"), 2)
+    assert 'invalid sslmode value: "bogus"' in line and "S3cretPw" not in line and "unreachable" not in line
 
 
 def test_unreachable_server(tmp_path: Path) -> None:
@@ -379,6 +400,10 @@ def test_sqlite_file_that_is_not_a_database(tmp_path: Path) -> None:
 def test_usage_error_exits_2(project: Project) -> None:
     assert project.cli("up", "--no-such-flag").returncode == 2
     assert project.cli("no-such-command").returncode == 2
+    # One line, naming the command whose --help to read.
+    assert one_line_error(project.cli("up", "--to"), 2).endswith("Run `lockgate up --help` for the options.")
+    choices = one_line_error(project.cli("completion"), 2)
+    assert "Choose from: bash, zsh, fish." in choices and "lockgate completion --help" in choices
 
 
 def test_debug_shows_a_traceback_only_when_asked(project: Project) -> None:
@@ -471,6 +496,12 @@ def test_components_one_and_all(tmp_path: Path) -> None:
     status = json.loads(project.cli(*base, "--component", "all", "status", "--json", database_url=False,
                                     check=0).stdout)
     assert {r["state"] for r in status} == {"applied"}
+    history = json.loads(project.cli(*base, "--component", "all", "history", "--json", database_url=False,
+                                     check=0).stdout)
+    assert {(r["component"], r["version"]) for r in history} == {
+        ("operational", "0001_users"), ("analytics", "0001_events")}
+    plain = project.cli(*base, "--component", "all", "history", database_url=False, check=0).stdout
+    assert {line.split()[0] for line in plain.splitlines()} == {"operational", "analytics"}
     from fixtures.projects import tables
 
     assert "events" in tables(f"sqlite:///{project.dir}/an.db")

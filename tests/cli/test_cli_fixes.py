@@ -27,6 +27,8 @@ def test_history_version_takes_a_number(sqlite_project: Project) -> None:
     for spelling in ("2", "0002", "0002_add_products"):
         rows = json.loads(sqlite_project.cli("history", "--version", spelling, "--json", check=0).stdout)
         assert [r["version"] for r in rows] == ["0002_add_products"], spelling
+    none = sqlite_project.cli("history", "--version", "0099", check=0).stdout
+    assert none == "No history for 0099: no run of a migration with that version.\n"  # not "No history yet."
     result = sqlite_project.cli("history", "--limit", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr
 

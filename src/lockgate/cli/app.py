@@ -168,12 +168,18 @@ def cli(ctx: click.Context, database_url: str | None, config: str | None, env_fi
 
 
 def _json_flag(fn: F) -> F:
-    """Accept --json after the command too: `lockgate status --json`."""
-    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-        if value:
-            ctx.ensure_object(CliState).json = True
+    """Accept the output flags after the command too: `lockgate status --json`, `lockgate up -q`."""
+    def setter(field: str) -> Callable[[click.Context, click.Parameter, bool], None]:
+        def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+            if value:
+                setattr(ctx.ensure_object(CliState), field, True)
+        return callback
 
-    return click.option("--json", "json_local", is_flag=True, expose_value=False, callback=callback,
+    fn = click.option("-v", "--verbose", "verbose_local", is_flag=True, expose_value=False,
+                      callback=setter("verbose"), help="More detail (as `lockgate -v`).")(fn)
+    fn = click.option("-q", "--quiet", "quiet_local", is_flag=True, expose_value=False,
+                      callback=setter("quiet"), help="Only errors (as `lockgate -q`).")(fn)
+    return click.option("--json", "json_local", is_flag=True, expose_value=False, callback=setter("json"),
                         help="Machine-readable output on stdout.")(fn)
 
 
@@ -274,7 +280,7 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
                               ignore_missing=ignore_missing, skip_lint=skip_lint,
                               lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
                               on_event=state.render.on_event))
-    state.render.report(reports, "apply")
+    state.render.report(reports, "apply", to=to)
 
 
 @cli.command()
@@ -325,14 +331,13 @@ def verify(state: CliState) -> None:
 
 @cli.command()
 @click.argument("version")
-@click.option("--clear-dirty", "action", flag_value="clear-dirty", help="Keep it as applied; clear the dirty flag.")
-@click.option("--delete", "action", flag_value="delete", help="Forget its ledger row (it becomes pending).")
-@click.option("--accept-checksum", "action", flag_value="accept-checksum",
-              help="Record the file's current checksum.")
+@click.option("--clear-dirty", is_flag=True, help="Keep it as applied; clear the dirty flag.")
+@click.option("--delete", is_flag=True, help="Forget its ledger row (it becomes pending).")
+@click.option("--accept-checksum", is_flag=True, help="Record the file's current checksum.")
 @_json_flag
 @pass_state
 @handled
-def repair(state: CliState, version: str, action: str | None) -> None:
+def repair(state: CliState, version: str, clear_dirty: bool, delete: bool, accept_checksum: bool) -> None:
     """Manual recovery of one ledger row, recorded in history.
 
     \b
@@ -342,32 +347,43 @@ def repair(state: CliState, version: str, action: str | None) -> None:
     """
     from .. import api
 
-    if action is None:
-        raise ConfigError("repair needs one of --clear-dirty, --delete, --accept-checksum.",
+    # Separate flags, not one choice: two given must be refused, not settled by whichever came last.
+    chosen = [name for name, on in (("clear-dirty", clear_dirty), ("delete", delete),
+                                    ("accept-checksum", accept_checksum)) if on]
+    if len(chosen) != 1:
+        given = " and ".join(f"--{name}" for name in chosen)
+        raise ConfigError(f"repair takes one action, not {given}." if chosen else
+                          "repair needs one of --clear-dirty, --delete, --accept-checksum.",
                           hint="Example: lockgate repair 0010_add_products --clear-dirty")
+    action = chosen[0]
     report = api.repair(state.settings(), version, action, on_event=state.render.on_event)  # type: ignore[arg-type]
     state.render.simple(report, f"Repaired {report.steps[0].ident} ({action}).")
 
 
 @cli.command()
 @click.argument("version", required=False)
+@click.option("--dry-run", is_flag=True, help="Print what would be recorded and renamed; change nothing.")
 @_json_flag
 @pass_state
 @handled
-def baseline(state: CliState, version: str | None) -> None:
+def baseline(state: CliState, version: str | None, dry_run: bool) -> None:
     """Adopt an existing database: record migrations up to VERSION as applied, without running them.
 
     \b
-    A golang-migrate or dbmate schema_migrations table is kept aside under a new
-    name, and its version is the default VERSION.
+    VERSION is the newest migration whose changes the database already has (0: none).
+    A golang-migrate schema_migrations table gives the default VERSION; a dbmate one
+    gives exactly the versions it applied (the others stay pending). Either is kept
+    aside under a new name.
 
     \b
-    Example:  lockgate baseline 0010
+    Examples:
+      lockgate baseline --dry-run
+      lockgate baseline 0010 --dry-run
     """
     from .. import api
 
-    report = api.baseline(state.settings(), version, on_event=state.render.on_event)
-    state.render.simple(report, f"Baselined {len(report.steps)} migration(s) up to {report.steps[-1].ident}.")
+    report = api.baseline(state.settings(), version, dry_run=dry_run, on_event=state.render.on_event)
+    state.render.baseline(report)
 
 
 @cli.command()
@@ -384,8 +400,9 @@ def history(state: CliState, limit: int | None, version: str | None) -> None:
     """
     from .. import api
 
-    rows = [r for s in state.all_settings() for r in api.history(s, limit=limit, version=version)]
-    state.render.history(rows)
+    every = state.all_settings()
+    rows = [(s.component, r) for s in every for r in api.history(s, limit=limit, version=version)]
+    state.render.history(rows, version=version, show_component=len(every) > 1)
 
 
 @cli.command()
@@ -485,7 +502,11 @@ def _run_click(args: list[str] | None) -> int:
         rv = cli.main(args=args, prog_name="lockgate", standalone_mode=False)
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "lockgate"
-        message = exc.format_message().strip()
+        if where == "lockgate":  # an option's missing value is reported from the group: name the command
+            named = next((a for a in args or sys.argv[1:] if a in cli.commands), None)
+            where = f"lockgate {named}" if named else where
+        # One line, as lockgate's own errors are (click lists a choice's values on lines of their own).
+        message = " ".join(exc.format_message().split())
         end = "" if message.endswith((".", "?", "!", ")")) else "."
         click.echo(f"error: {message}{end} Run `{where} --help` for the options.", err=True)
         return exc.exit_code

@@ -14,7 +14,7 @@ from typing import IO, Any, Sequence
 
 import click
 
-from ..model import Event, HistoryEntry, MigrationStatus, RunReport, State, VerifyProblem
+from ..model import BaselineReport, Event, HistoryEntry, MigrationStatus, RunReport, State, VerifyProblem
 
 _STATE_COLOUR = {State.APPLIED: "green", State.PENDING: "yellow", State.DIRTY: "red",
                  State.CHECKSUM_MISMATCH: "red", State.MISSING: "magenta"}
@@ -45,6 +45,11 @@ class Renderer:
 
     def out(self, text: str = "") -> None:
         click.echo(text, color=self.out_colour)
+
+    def done(self, text: str) -> None:
+        """A line saying that an action went well: what -q ("only errors") leaves out."""
+        if not self.quiet:
+            self.out(text)
 
     def note(self, text: str, colour: str | None = None) -> None:
         if not self.quiet:
@@ -96,7 +101,7 @@ class Renderer:
             tag = self.style(f"{sev}[{rule}]", colour, err=True)
             self.note(f"lint {tag} {where}: {event.message}")
             return
-        if event.event in ("migration_failed",):
+        if event.event in ("migration_failed", "recover_failed"):  # the error that ends the run says it
             self.stop_progress()
             return
         if event.level in ("warn", "error"):
@@ -131,7 +136,7 @@ class Renderer:
             counts[r.state.value] = counts.get(r.state.value, 0) + 1
         self.note(", ".join(f"{v} {k}" for k, v in counts.items()))
 
-    def report(self, reports: Sequence[RunReport], verb: str) -> None:
+    def report(self, reports: Sequence[RunReport], verb: str, *, to: str | None = None) -> None:
         self.stop_progress()
         if self.json_mode:
             self.emit_json([r.to_dict() for r in reports] if len(reports) > 1 else reports[0].to_dict())
@@ -149,44 +154,87 @@ class Renderer:
                     self.out(f"{prefix}Nothing to {verb} (dry run).")
                 continue
             if rep.recovered:
-                self.out(f"{prefix}Recovered dirty: {', '.join(rep.recovered)}")
+                self.done(f"{prefix}Recovered dirty: {', '.join(rep.recovered)}")
             n = sum(1 for s in rep.steps if s.direction.value in ("up", "down"))
             if n == 0 and not rep.recovered:
-                self.out(f"{prefix}Nothing to {verb}: " + ("database is up to date." if verb == "apply"
-                                                           else "no applied migrations."))
+                # With --to, later migrations may be pending: "up to date" would say they are not.
+                if verb == "apply" and to:
+                    self.done(f"{prefix}Nothing to {verb} up to {to}.")
+                else:
+                    self.done(f"{prefix}Nothing to {verb}: " + ("database is up to date." if verb == "apply"
+                                                                else "no applied migrations."))
             elif n:
                 total = sum(s.duration_ms for s in rep.steps)
-                self.out(self.style(f"{prefix}{'Applied' if verb == 'apply' else 'Rolled back'} {n} migration(s) "
+                self.done(self.style(f"{prefix}{'Applied' if verb == 'apply' else 'Rolled back'} {n} migration(s) "
                                     f"in {total / 1000:.2f}s.", "green"))
 
     def simple(self, rep: RunReport, text: str) -> None:
         if self.json_mode:
             self.emit_json(rep.to_dict())
         else:
-            self.out(text)
+            self.done(text)
+
+    def baseline(self, rep: BaselineReport) -> None:
+        """What baseline recorded, or would record (--dry-run), from where, and what stays pending."""
+        if self.json_mode:
+            self.emit_json(rep.to_dict())  # its warnings are in it
+            return
+        if rep.dry_run:
+            self.out(f"Would baseline {len(rep.planned)} migration(s) (dry run, nothing changed):")
+            for ident in rep.planned:
+                self.out(f"  {ident}")
+            self.out(f"Source: {_baseline_source(rep)}.")
+            if rep.kept_as:
+                self.out(f"Would rename {rep.source_table} to {rep.kept_as}.")
+        else:
+            idents = [s.ident for s in rep.steps]
+            self.done(f"Baselined {len(idents)} migration(s) up to {idents[-1]}." if idents else
+                      "Baselined 0 migrations: the ledger starts empty, and lockgate up applies every file.")
+            if rep.source != "version":
+                self.done(f"Source: {_baseline_source(rep)}.")
+            if rep.kept_as:
+                self.done(f"The old table {rep.source_table} is kept as {rep.kept_as}.")
+        for warning in rep.warnings:
+            self.note(f"{self.style('warning:', 'yellow', err=True)} {warning}")
 
     def problems(self, problems: Sequence[VerifyProblem], component: str) -> None:
         if self.json_mode:
             self.emit_json({"component": component, "ok": not problems, "problems": [p.to_dict() for p in problems]})
             return
         if not problems:
-            self.out(self.style(f"OK: files and ledger agree ({component}).", "green"))
+            self.done(self.style(f"OK: files and ledger agree ({component}).", "green"))
         for p in problems:
             self.out(f"{self.style(p.kind, 'red')}: {p.message}")
 
-    def history(self, rows: Sequence[HistoryEntry]) -> None:
+    def history(self, rows: Sequence[tuple[str, HistoryEntry]], *, version: str | None = None,
+                show_component: bool = False) -> None:
+        """``rows``: (component, entry); the component is shown when there are several (--component all)."""
         if self.json_mode:
-            self.emit_json([r.to_dict() for r in rows])
+            self.emit_json([{"component": c, **r.to_dict()} if show_component else r.to_dict() for c, r in rows])
             return
         if not rows:
-            self.out("No history yet.")
-        for r in rows:
+            self.out(f"No history for {version}: no run of a migration with that version." if version
+                     else "No history yet.")
+        for component, r in rows:
             when = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
             ms = f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else "-"
             colour = "red" if r.outcome == "failed" else None
             extra = f"  {r.error}" if r.error else (f"  ({r.note})" if r.note else "")
-            self.out(f"{when}  {r.version:<40} {r.direction:<9} {self.style(f'{r.outcome:<12}', colour)} {ms:>9}  "
+            comp = f"{component:<12} " if show_component else ""
+            outcome = self.style(f"{r.outcome:<12}", colour)
+            self.out(f"{comp}{when}  {r.version:<40} {r.direction:<9} {outcome} {ms:>9}  "
                      f"{r.os_user}@{r.host}{extra}")
+
+
+def _baseline_source(rep: BaselineReport) -> str:
+    """Where baseline's list comes from, e.g. ``dbmate's table schema_migrations (the versions it applied)``."""
+    if rep.source == "dbmate":
+        bound = f", up to {rep.version}" if rep.version else ""
+        return f"dbmate's table {rep.source_table} (the versions it applied{bound})"
+    if rep.source == "version":
+        return f"VERSION {rep.version} (" + ("none applied: an empty ledger)" if rep.version == "0" else
+                                             "it and every migration before it)")
+    return f"{rep.source}'s table {rep.source_table} (its version {rep.version} and every migration before it)"
 
 
 def _versions(event: Event) -> str:
