@@ -264,7 +264,10 @@ def down(settings: Settings, *, steps: int | None = None, to: str | None = None,
                 raise MissingMigrationFile([r.version])
             if m.down is None:
                 raise MissingDownError(r.version)
-            plans.append((m, r, prepare(s.adapter, m, down=True)))
+            stmts = prepare(s.adapter, m, down=True)
+            if r.dirty and not stmts:  # as for auto-recovery: deleting the row would hide what the failed run left
+                raise EmptyDownError(r.version, m.down.path, command="down")
+            plans.append((m, r, stmts))
         if dry_run:
             for m, _, stmts in plans:
                 s.emit("migration_planned", "Would roll back migration", version=m.ident, type="down",

@@ -268,15 +268,17 @@ class EmptyDownError(LedgerError):
     """A dirty migration whose down file holds only comments: running it would undo
     nothing, and recovery would then apply the migration over what the failed run left."""
 
-    def __init__(self, ident: str, path: Path) -> None:
+    def __init__(self, ident: str, path: Path, *, command: str = "up") -> None:
         self.path = path
+        who, done = ("auto-recovery", "applied") if command == "up" else ("lockgate down", "rolled back")
         super().__init__(
-            f"Migration {ident} is dirty and its down file {path.name} has no SQL, so auto-recovery cannot undo"
-            " what the failed run left; nothing was applied.",
+            f"Migration {ident} is dirty and its down file {path.name} has no SQL, so {who} cannot undo"
+            f" what the failed run left; nothing was {done}.",
             ident=ident,
             hint=(f"Write SQL in {path.name} that undoes the partial changes (for an index built CONCURRENTLY:"
                   " `DROP INDEX CONCURRENTLY IF EXISTS name;` in a down file marked `-- lockgate:no-transaction`)"
-                  f" and run lockgate up again; or undo them by hand and run `lockgate repair {ident} --clear-dirty`"
+                  f" and run lockgate {command} again; or undo them by hand and run"
+                  f" `lockgate repair {ident} --clear-dirty`"
                   " (keep it as applied) or `--delete` (run it again)."),
         )
 

@@ -195,6 +195,11 @@ def test_dirty_migration_whose_down_file_is_only_comments_is_not_recovered(proje
     assert any(e.event == "recover_failed" and e.level == "error" for e in events)
     with pytest.raises(EmptyDownError):  # a dry run says so too, rather than promising a recovery
         lockgate.up(project.settings(), dry_run=True)
+    # lockgate down would delete the dirty row the same way, hiding what the failed run left.
+    with pytest.raises(EmptyDownError) as by_down:
+        lockgate.down(project.settings())
+    assert "so lockgate down cannot undo" in by_down.value.message and "nothing was rolled back" in by_down.value.message
+    assert (project.tables(), project.ledger()) == before
 
 
 @pytest.mark.parametrize("down", [COMMENTS_ONLY, None], ids=["comments-only", "missing"])
