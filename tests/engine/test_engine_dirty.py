@@ -198,7 +198,8 @@ def test_dirty_migration_whose_down_file_is_only_comments_is_not_recovered(proje
     # lockgate down would delete the dirty row the same way, hiding what the failed run left.
     with pytest.raises(EmptyDownError) as by_down:
         lockgate.down(project.settings())
-    assert "so lockgate down cannot undo" in by_down.value.message and "nothing was rolled back" in by_down.value.message
+    message = by_down.value.message
+    assert "so lockgate down cannot undo" in message and "nothing was rolled back" in message
     assert (project.tables(), project.ledger()) == before
 
 
