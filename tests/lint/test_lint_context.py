@@ -163,6 +163,38 @@ def test_files_named_from_the_top_of_a_monorepo_use_their_project(tmp_path: Path
     assert inside.returncode == 0 and json.loads(inside.stdout)["findings"] == []
 
 
+def test_files_of_several_projects_each_use_their_own(tmp_path: Path) -> None:
+    """pre-commit passes every staged .sql file: another project's, or a loose one, must not cost
+    backend/ its settings (here: missing-lock-timeout raised to an error, 0001 left out)."""
+    (tmp_path / ".git").mkdir()
+    backend, svc = tmp_path / "backend", tmp_path / "svc"
+    for project, toml in ((backend, '[lint]\nstart_after = "0001"\nrules = { "missing-lock-timeout" = "error" }\n'),
+                          (svc, '[lint]\nrules = { "missing-lock-timeout" = "off" }\n')):
+        (project / "migrations").mkdir(parents=True)
+        (project / "lockgate.toml").write_text(toml)
+    (backend / "migrations" / "0001_orders.up.sql").write_text("UPDATE orders SET status = 'x';\n")
+    add = "ALTER TABLE orders ADD COLUMN IF NOT EXISTS locale text;\n"
+    (backend / "migrations" / "0002_locale.up.sql").write_text(add)
+    (svc / "migrations" / "0001_locale.up.sql").write_text(add)
+    (tmp_path / "frontend").mkdir()
+    (tmp_path / "frontend" / "query.sql").write_text("SELECT 1;\n")
+    files = ["backend/migrations/0001_orders.up.sql", "backend/migrations/0002_locale.up.sql",
+             "svc/migrations/0001_locale.up.sql", "frontend/query.sql"]
+    run = _lockgate(tmp_path, "lint", "--json", *files)
+    assert run.returncode == 1, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert [f["file"] for f in report["files"]] == files[1:]  # backend's 0001 is before its start_after
+    found = {(f["file"], f["rule"], f["severity"]) for f in report["findings"] if f["rule"] != "missing-down"}
+    assert found == {("backend/migrations/0002_locale.up.sql", "missing-lock-timeout", "error")}
+    # CI at the top of the repository names the project; --config may follow `lint` (pre-commit args).
+    ci = _lockgate(tmp_path, "lint", "--config", "backend/lockgate.toml", "--format", "github", "--no-cache")
+    assert ci.returncode == 1 and "::error file=backend/migrations/0002_locale.up.sql" in ci.stdout
+    assert "0001_orders" not in ci.stdout
+    alone = _lockgate(tmp_path, "lint", "--json", "backend/migrations/0002_locale.up.sql")
+    assert [f for f in json.loads(alone.stdout)["findings"] if f["rule"] != "missing-down"] == [
+        f for f in report["findings"] if f["file"].startswith("backend/") and f["rule"] != "missing-down"]
+
+
 def test_sql_from_stdin_is_linted_in_its_files_place(sqlite_project: Project) -> None:
     p = _project(sqlite_project)
     same = p.cli("lint", "-", "--stdin-filename", "migrations/0002_widen_status.up.sql", "--json", input=WIDEN,

@@ -41,6 +41,10 @@ _LEVELS = ("error", "warning", "info")
 @click.option("--cache-dir", type=click.Path(), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
               help="Where to keep results of unchanged files (default: lint.cache, else .lockgate_cache "
               "in the project folder).")
+@click.option("--config", "config_local", metavar="FILE", expose_value=False, callback=lambda ctx, _p, value: (
+              _use_config(ctx.obj, value) if value else None),
+              help="lockgate.toml or pyproject.toml to read (as `lockgate --config FILE lint`; for a pre-commit "
+              "hook's args).")
 @click.option("-v", "--verbose", "verbose_local", is_flag=True,
               help="Also list info findings, suppressed ones and expand migrations (as `lockgate -v lint`).")
 @click.option("-q", "--quiet", "quiet_local", is_flag=True,
@@ -127,13 +131,14 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         if path != Path("-") and path.is_dir() and next(path.rglob("*.sql"), None) is None:
             raise ConfigError(f"Folder {path} holds no .sql migration files.",
                               hint="Name the folder that holds them, or the files themselves.")
-    # Files named from outside their project (a monorepo's pre-commit hook runs at the git
-    # top): the project they belong to decides, as if --config pointed at it.
-    _adopt_project_of([Path(stdin_filename)] if stdin and stdin_filename else paths, state)
     # Only --pending connects: without it, an unset ${DATABASE_URL} (as in CI) stops nothing. A
     # configuration that cannot be read stops everything, named files too: its [lint] table may
     # turn rules off or on, and linting with the defaults instead would pass or fail CI wrongly.
     if stdin:
+        # SQL named as a file of another project (a monorepo): that project's settings decide.
+        if stdin_filename:
+            ((config, _),) = _by_project([Path(stdin_filename)], state)
+            _use_config(state, config)
         text = sys.stdin.read()
         settings = state.settings(require_url=False)
         options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
@@ -144,16 +149,21 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         else:
             report = lint_text(text, options, path="<stdin>")
         return _print(state, report, fmt, options)
-    every = (list(state.all_settings(require_url=pending)) if not paths and _component(state) == "all"
-             else [state.settings(require_url=pending)])
     reports = []
     code = 0
-    for settings in every:  # one per component with --component all
-        options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
-        part = lint_project(settings, paths=paths, pending=pending, changed_since=changed_since,
-                            options=options, jobs=jobs, cache=cache)
-        code = max(code, part.exit_code(options.fail_on))
-        reports.append(part)
+    # Files named from outside their project (a monorepo's pre-commit hook runs at the git top,
+    # and may pass files of several projects): each project's files are linted with its settings,
+    # as if --config pointed at it.
+    for config, group in _by_project(paths, state) if paths else [(getattr(state, "config", None), [])]:
+        _use_config(state, config)
+        every = (list(state.all_settings(require_url=pending)) if not paths and _component(state) == "all"
+                 else [state.settings(require_url=pending)])
+        for settings in every:  # one per component with --component all
+            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
+            part = lint_project(settings, paths=group, pending=pending, changed_since=changed_since,
+                                options=options, jobs=jobs, cache=cache)
+            code = max(code, part.exit_code(options.fail_on))
+            reports.append(part)
     report = reports[0]
     for other in reports[1:]:
         report = report.joined(other)
@@ -189,22 +199,31 @@ def _list_rules(fmt: str) -> None:
         click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
 
 
-def _adopt_project_of(paths: list[Path], state: Any) -> None:
-    """With no --config and no configuration here, take the one project the named files live in."""
-    if not paths or getattr(state, "config", None) or not hasattr(state, "config"):
-        return
+def _by_project(paths: list[Path], state: Any) -> list[tuple[str | None, list[Path]]]:
+    """``paths`` grouped by the configuration that decides them: (--config or the file found, paths).
+
+    With --config, or a configuration for the working directory, that one decides for all.
+    Otherwise each path takes the project it lives in (the nearest lockgate.toml above it,
+    up to the git top); paths in none take the defaults (None). Order is kept within groups.
+    """
+    given = getattr(state, "config", None)
+    if given or not hasattr(state, "config"):
+        return [(given, paths)]
     from ..config import find_config, find_project_dir
 
     if find_config(find_project_dir(Path.cwd())) is not None:
-        return
-    found = set()
+        return [(None, paths)]
+    groups: dict[str | None, list[Path]] = {}
     for path in paths:
         folder = path if path.is_dir() else path.parent
-        found.add(find_config(find_project_dir(folder)))
-    if len(found) == 1:
-        config = found.pop()
-        if config is not None:
-            state.config = str(config)
+        config = find_config(find_project_dir(folder))
+        groups.setdefault(str(config) if config is not None else None, []).append(path)
+    return list(groups.items())
+
+
+def _use_config(state: Any, config: str | None) -> None:
+    if hasattr(state, "config"):
+        state.config = config
 
 
 def _component(state: Any) -> str | None:
