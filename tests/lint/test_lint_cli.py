@@ -354,5 +354,14 @@ def test_list_rules_in_text_and_json(sqlite_project: Project) -> None:
     assert [line.split()[0] for line in text] == [r.id for r in RULES]
     listed = json.loads(sqlite_project.cli("lint", "--list-rules", "--format", "json", check=0).stdout)
     assert {r["id"]: r["severity"] for r in listed} == {r.id: r.severity.value for r in RULES}
+    assert {r["id"]: r["configured"] for r in listed} == {r.id: r.severity.value for r in RULES}
+    # As this project has them: its lockgate.toml and --exclude say which rules are off or re-levelled.
+    (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nrules = { "missing-lock-timeout" = "error" }\n')
+    mine = json.loads(sqlite_project.cli("lint", "--list-rules", "--json", "--exclude", "truncate", check=0).stdout)
+    changed = {r["id"]: (r["severity"], r["configured"]) for r in mine if r["severity"] != r["configured"]}
+    assert changed == {"missing-lock-timeout": ("warning", "error"), "truncate": ("error", "off")}
+    assert "missing-lock-timeout" in [line.split()[0] for line in sqlite_project.cli(
+        "lint", "--list-rules", check=0).stdout.splitlines() if "(default warning)" in line]
     (sqlite_project.dir / "lockgate.toml").write_text('[lint]\nrules = { "no-such-rule" = "off" }\n')
     assert "--list-rules" in one_line_error(sqlite_project.cli("lint"), 2)
+    assert "no-such-rule" in one_line_error(sqlite_project.cli("lint", "--list-rules"), 2)

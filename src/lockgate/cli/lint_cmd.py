@@ -36,7 +36,8 @@ _LEVELS = ("error", "warning", "info")
               "still read, in order); default lint.start_after.")
 @click.option("--stdin-filename", metavar="NAME", help="With PATH `-` (SQL read from standard input): the file "
               "it stands for; an up file of the migrations folder is linted in its place, after the ones before it.")
-@click.option("--list-rules", is_flag=True, help="List the rules (id, default severity, what each catches) and exit.")
+@click.option("--list-rules", is_flag=True, help="List the rules (id, severity as this project's settings and "
+              "--exclude have it, what each catches) and exit.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(), envvar="LOCKGATE_CACHE_DIR", show_envvar=True,
               help="Where to keep results of unchanged files (default: lint.cache, else .lockgate_cache "
@@ -84,10 +85,13 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     if state is not None:
         state.verbose = state.verbose or verbose_local
         state.quiet = state.quiet or quiet_local
-    if list_rules:
-        _list_rules(fmt)
-        ctx.exit(0)
     try:
+        if list_rules:
+            # As this project has them: a rule its lockgate.toml (or --exclude) turns off or re-levels says so.
+            table = dict(state.settings(require_url=False).lint) if state is not None else {}
+            excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
+            _list_rules(fmt, _options(table, None, None, excluded, None))
+            return
         if cache_dir is not None and not cache_dir.strip():
             # Path("") is the working folder: the cache file would land among the user's files.
             raise ConfigError("--cache-dir is empty.",
@@ -184,19 +188,28 @@ def _print(state: Any, report: Any, fmt: str, options: Any) -> int:
     return int(report.exit_code(options.fail_on))
 
 
-def _list_rules(fmt: str) -> None:
+def _list_rules(fmt: str, options: Any) -> None:
     from ..lint.rules import RULES
+
+    def here(rule: Any) -> str:
+        """The severity this project's settings give the rule ("off" when turned off)."""
+        if rule.id in options.rules:
+            level = options.rules[rule.id]
+            return "off" if level is None else str(level.value)
+        return str(rule.severity.value)
 
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "summary": r.summary, "safe": r.safe,
-                                "lock_related": r.lock_related, "destructive": r.destructive} for r in RULES],
-                              indent=2))
+        click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "configured": here(r), "summary": r.summary,
+                                "safe": r.safe, "lock_related": r.lock_related, "destructive": r.destructive}
+                               for r in RULES], indent=2))
         return
     width = max(len(r.id) for r in RULES)
     for rule in RULES:
-        click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+        level = here(rule)
+        changed = f" (default {rule.severity.value})" if level != rule.severity.value else ""
+        click.echo(f"{rule.id:<{width}}  {level:<7}  {rule.summary}{changed}")
 
 
 def _by_project(paths: list[Path], state: Any) -> list[tuple[str | None, list[Path]]]:
