@@ -47,6 +47,9 @@ def test_sarif_is_2_1_0_with_rules_results_and_suppressions() -> None:
     rules = run["tool"]["driver"]["rules"]
     assert sarif["version"] == "2.1.0" and [r["id"] for r in rules] == [r.id for r in RULES]
     assert all(r["fullDescription"]["text"] and r["help"]["text"].startswith("Safe:") for r in rules)
+    assert not any("``" in r["fullDescription"]["text"] for r in rules)  # no reStructuredText markup
+    drop = next(r for r in rules if r["id"] == "drop-table")["help"]["markdown"]
+    assert "```sql\nDROP TABLE legacy_sessions;" in drop and "Unsafe:" in drop and "::" not in drop
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note")

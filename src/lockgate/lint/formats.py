@@ -161,15 +161,16 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 
 def render_sarif(report: LintReport) -> str:
     """SARIF 2.1.0 for code scanning; suppressed findings carry an inSource suppression."""
-    from .rules import RULES, rule_doc
+    from .rules import RULES, rule_doc, rule_markdown
 
     index = {rule.id: n for n, rule in enumerate(RULES)}
     rules = [{
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule_doc(rule)},
-        "help": {"text": f"Safe: {rule.safe}"},
+        "fullDescription": {"text": rule_doc(rule).replace("``", "")},
+        # Code scanning shows help.markdown beside an alert: the rule's unsafe and safe forms as code.
+        "help": {"text": f"Safe: {rule.safe}", "markdown": f"{rule_markdown(rule)}\n\n**Safe:** {rule.safe}"},
         "helpUri": f"{INFORMATION_URI}",
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
     } for rule in RULES]

@@ -62,7 +62,37 @@ def rule_doc(rule: Rule) -> str:
     return (sys.modules[type(rule).__module__].__doc__ or rule.summary).strip()
 
 
+def rule_markdown(rule: Rule) -> str:
+    """:func:`rule_doc` as Markdown, for code-scanning UIs: its ``Unsafe::`` blocks become SQL
+    code fences and ````code```` spans single backticks (the docstrings are reStructuredText)."""
+    out: list[str] = []
+    block: list[str] | None = None  # the indented lines of a literal block being read
+
+    def close() -> None:
+        assert block is not None
+        while block and not block[-1].strip():
+            block.pop()
+        out.extend(["```sql", *block, "```", ""])
+
+    for line in rule_doc(rule).splitlines():
+        if block is not None:
+            if not line.strip() or line.startswith("    "):
+                if block or line.strip():  # the blank line after "::" is not code
+                    block.append(line[4:])
+                continue
+            close()
+            block = None
+        if line.rstrip().endswith("::"):
+            out.extend([line.rstrip()[:-1].replace("``", "`"), ""])
+            block = []
+            continue
+        out.append(line.replace("``", "`"))
+    if block is not None:
+        close()
+    return "\n".join(out).strip()
+
+
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_IDS: frozenset[str] = frozenset(RULES_BY_ID)
 
-__all__ = ["RULES", "RULES_BY_ID", "RULE_IDS", "Hit", "Rule", "rule_doc"]
+__all__ = ["RULES", "RULES_BY_ID", "RULE_IDS", "Hit", "Rule", "rule_doc", "rule_markdown"]
