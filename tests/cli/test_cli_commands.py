@@ -492,7 +492,8 @@ def test_components_one_and_all(tmp_path: Path) -> None:
                                     check=0).stdout)
     assert {(r["component"], r["version"], r["state"]) for r in status} == {
         ("operational", "0001_users", "applied"), ("analytics", "0001_events", "pending")}
-    project.cli(*base, "--component", "all", "up", database_url=False, check=0)
+    both = project.cli(*base, "--component", "all", "up", database_url=False, check=0)
+    assert "[analytics] ✓ 0001_events up" in both.stderr  # whose migration each progress line is
     status = json.loads(project.cli(*base, "--component", "all", "status", "--json", database_url=False,
                                     check=0).stdout)
     assert {r["state"] for r in status} == {"applied"}

@@ -274,7 +274,10 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
     from .. import api
 
     reports = []
-    for s in state.all_settings():
+    every = state.all_settings()
+    for s in every:
+        # With --component all, each progress line says whose migration it is.
+        state.render.prefix = f"[{s.component}] " if len(every) > 1 else ""
         reports.append(api.up(s, to=to, dry_run=dry_run, auto_recover=False if no_auto_recover else None,
                               allow_out_of_order=True if allow_out_of_order else None,
                               ignore_missing=ignore_missing, skip_lint=skip_lint,

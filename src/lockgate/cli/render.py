@@ -37,6 +37,7 @@ class Renderer:
         self.err_colour = use_colour(sys.stderr)
         self._progress: Any = None
         self._task: Any = None
+        self.prefix = ""  # "[component] " in front of progress lines when several components run
 
     def style(self, text: str, colour: str | None = None, *, err: bool = False, bold: bool = False) -> str:
         if not (self.err_colour if err else self.out_colour) or (colour is None and not bold):
@@ -83,12 +84,12 @@ class Renderer:
                     self._progress.console.print(f"{event.message}: {version}")
                 return
             ms = event.fields.get("duration_ms")
-            self.note(f"{self.style('✓', 'green', err=True)} {version} "
+            self.note(f"{self.prefix}{self.style('✓', 'green', err=True)} {version} "
                       f"{event.fields.get('type', '')} ({ms} ms)")
             return
         if event.event == "migration_start":
             if self.verbose and self._progress is None:
-                self.note(f"→ {version} {event.fields.get('type', '')}")
+                self.note(f"{self.prefix}→ {version} {event.fields.get('type', '')}")
             return
         if event.event == "lint_finding":
             if event.level == "info" and not self.verbose:
