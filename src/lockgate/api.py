@@ -194,12 +194,13 @@ def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto
     rows (auto-recovery runs their down files), refuses out-of-order pending files,
     checks every pending file, and lints them.
     """
-    _refuse_unadopted_foreign_ledger(settings)
     migrations = discover(settings.migrations_dir)
     recover = settings.auto_recover if auto_recover is None else auto_recover
     out_of_order_ok = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
     with open_session(settings, on_event=on_event, lock=not dry_run, lock_wait=lock_wait) as s:
         rows = s.adapter.read_ledger()
+        if not rows:  # before the ledger is created: a refusal leaves nothing behind
+            _refuse_unadopted_foreign_ledger(s)
         if rows is None and not dry_run:
             s.adapter.ensure_ledger()
         rows = rows or []
@@ -330,21 +331,20 @@ def repair(settings: Settings, version: str, action: RepairAction, *,
                          (StepResult(row.version, Direction.REPAIR, ms, "repaired", checksum),))
 
 
-def _refuse_unadopted_foreign_ledger(settings: Settings) -> None:
+def _refuse_unadopted_foreign_ledger(s: Session) -> None:
     """Refuse ``up`` while golang-migrate's or dbmate's ``schema_migrations`` sits beside a
     lockgate ledger of another name that has never applied or baselined anything.
 
     Where the ledger is ``schema_migrations`` itself the adapter finds the other tool's
     table; under another name it would not, and ``up`` would run every file against a
-    database that already has them.
+    database that already has them. Asked only while the ledger is empty, so a project
+    that has run costs nothing.
     """
     from .ledger import FOREIGN_TABLE, foreign_ledger_beside, has_run_here
 
-    if settings.ledger_table == FOREIGN_TABLE:
+    settings = s.settings
+    if settings.ledger_table == FOREIGN_TABLE or has_run_here(s.adapter):
         return
-    with open_session(settings, on_event=None, lock=False, log=False) as s:
-        if s.adapter.read_ledger() or has_run_here(s.adapter):
-            return
     found = foreign_ledger_beside(settings.database_url)
     if found is not None:
         raise ForeignLedgerError(FOREIGN_TABLE, found.tool, found.version, dirty=found.dirty,
@@ -411,7 +411,7 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
     """
     from dataclasses import replace
 
-    from .ledger import kept_name
+    from .dialects.base import kept_name
 
     migrations = discover(settings.migrations_dir)
     with open_session(settings, on_event=on_event, lock=not dry_run) as s:

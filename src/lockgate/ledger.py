@@ -140,11 +140,6 @@ def read_history(adapter: Adapter) -> list[HistoryEntry]:
 FOREIGN_TABLE = "schema_migrations"  # golang-migrate's and dbmate's default table name
 
 
-def kept_name(table: str, tool: str) -> str:
-    """The name baseline renames another tool's table to, as the adapters' adopt_foreign_ledger does."""
-    return table.rpartition(".")[2] + "_" + tool.replace("-", "_")
-
-
 def foreign_versions(adapter: Adapter) -> list[str]:
     """Every version in dbmate's table, which sits where the adapter's ledger would be."""
     return sorted(str(r[0]) for r in adapter.query(f"SELECT version FROM {adapter.ledger}"))

@@ -22,6 +22,11 @@ class ForeignLedger:
     dirty: bool = False
 
 
+def kept_name(table: str, tool: str) -> str:
+    """What adopting another tool's ledger renames it to: ``schema_migrations_golang_migrate``."""
+    return table.rpartition(".")[2] + "_" + tool.replace("-", "_")
+
+
 def classify_foreign(columns: set[str], query: Callable[[str], list[tuple[Any, ...]]],
                      table: str) -> ForeignLedger | None:
     """Recognise another tool's ``schema_migrations`` by its columns; None when it is lockgate's own."""

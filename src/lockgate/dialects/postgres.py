@@ -15,7 +15,7 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, poll_interval, quote_ident
+from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, kept_name, poll_interval, quote_ident
 
 
 class PostgresAdapter:
@@ -144,7 +144,7 @@ class PostgresAdapter:
 
     def adopt_foreign_ledger(self, tool: str) -> str:
         """Rename the other tool's table out of the way; return its new name."""
-        new = self.ledger_name.rpartition(".")[2] + "_" + tool.replace("-", "_")
+        new = kept_name(self.ledger_name, tool)
         self.conn.execute(f"ALTER TABLE {self.ledger} RENAME TO {quote_ident(new)}")
         return new
 

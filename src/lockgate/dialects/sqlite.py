@@ -17,7 +17,7 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import first_token
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, poll_interval, quote_ident
+from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, kept_name, poll_interval, quote_ident
 
 _NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
@@ -153,7 +153,7 @@ class SqliteAdapter:
         return classify_foreign(cols, self.query, self.ledger)
 
     def adopt_foreign_ledger(self, tool: str) -> str:
-        new = self.ledger_name.rpartition(".")[2] + "_" + tool.replace("-", "_")
+        new = kept_name(self.ledger_name, tool)
         self.conn.execute(f"ALTER TABLE {self.ledger} RENAME TO {quote_ident(new)}")
         return new
 
