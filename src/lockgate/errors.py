@@ -155,12 +155,13 @@ class ForeignLedgerError(DatabaseError):
             hint = ("lockgate cannot read that table: set ledger_table to another name (e.g. lockgate_migrations)"
                     " and run `lockgate baseline VERSION` there.")
         else:
+            from .dialects.base import kept_name  # here: errors is what every other module imports
+
             # dbmate keeps one row per applied version: without a VERSION, baseline records exactly those.
             command = f"lockgate baseline {version}" if version and tool == "golang-migrate" else (
                 "lockgate baseline" if version else "lockgate baseline VERSION")
             hint = (f"Adopt this database with `{command}` (preview with --dry-run; keeps the old table as"
-                    f" {table.rpartition('.')[2]}_{tool.replace('-', '_')}), or set ledger_table to another name"
-                    " and baseline that.")
+                    f" {kept_name(table, tool)}), or set ledger_table to another name and baseline that.")
         if ledger is not None:
             message = (f"Ledger {ledger} has never been used, but table {table} was written by {tool}{at}{state};"
                        " nothing was changed.")

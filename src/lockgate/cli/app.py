@@ -167,7 +167,7 @@ def cli(ctx: click.Context, database_url: str | None, config: str | None, env_fi
                        lock_wait, json_, quiet, verbose, debug)
 
 
-def _json_flag(fn: F) -> F:
+def _output_flags(fn: F) -> F:
     """Accept the output flags after the command too: `lockgate status --json`, `lockgate up -q`."""
     def setter(field: str) -> Callable[[click.Context, click.Parameter, bool], None]:
         def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -185,7 +185,7 @@ def _json_flag(fn: F) -> F:
 
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def init(state: CliState, directory: str) -> None:
@@ -213,7 +213,7 @@ def init(state: CliState, directory: str) -> None:
 @click.argument("name")
 @click.option("--timestamp/--sequential", default=None,
               help="Version as UTC timestamp or next number (default: follow the folder's existing style).")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def new(state: CliState, name: str, timestamp: bool | None) -> None:
@@ -234,7 +234,7 @@ def new(state: CliState, name: str, timestamp: bool | None) -> None:
 @cli.command()
 @click.option("--phases", "phases", flag_value="all", default="pending",
               help="Classify every migration expand/contract/mixed (default: only those not applied).")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def status(state: CliState, phases: str) -> None:
@@ -258,7 +258,7 @@ def status(state: CliState, phases: str) -> None:
 @click.option("--ignore-missing", is_flag=True, help="Go on when applied migrations have no file any more.")
 @click.option("--skip-lint", is_flag=True, help="Apply even if the safety linter finds errors (recorded in history).")
 @click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, allow_out_of_order: bool,
@@ -291,7 +291,7 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
 @click.option("--to", "to", metavar="VERSION", help="Roll back everything after this version (0 for all).")
 @click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
 @click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def down(state: CliState, steps: int | None, to: str | None, dry_run: bool, lock_wait: float | None) -> None:
@@ -312,7 +312,7 @@ def down(state: CliState, steps: int | None, to: str | None, dry_run: bool, lock
 
 
 @cli.command()
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def verify(state: CliState) -> None:
@@ -337,7 +337,7 @@ def verify(state: CliState) -> None:
 @click.option("--clear-dirty", is_flag=True, help="Keep it as applied; clear the dirty flag.")
 @click.option("--delete", is_flag=True, help="Forget its ledger row (it becomes pending).")
 @click.option("--accept-checksum", is_flag=True, help="Record the file's current checksum.")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def repair(state: CliState, version: str, clear_dirty: bool, delete: bool, accept_checksum: bool) -> None:
@@ -366,7 +366,7 @@ def repair(state: CliState, version: str, clear_dirty: bool, delete: bool, accep
 @cli.command()
 @click.argument("version", required=False)
 @click.option("--dry-run", is_flag=True, help="Print what would be recorded and renamed; change nothing.")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def baseline(state: CliState, version: str | None, dry_run: bool) -> None:
@@ -392,7 +392,7 @@ def baseline(state: CliState, version: str | None, dry_run: bool) -> None:
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the newest N entries.")
 @click.option("--version", "version", metavar="VERSION", help="Only this migration.")
-@_json_flag
+@_output_flags
 @pass_state
 @handled
 def history(state: CliState, limit: int | None, version: str | None) -> None:

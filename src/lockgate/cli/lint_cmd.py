@@ -85,11 +85,11 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     if state is not None:
         state.verbose = state.verbose or verbose_local
         state.quiet = state.quiet or quiet_local
+    excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
     try:
         if list_rules:
             # As this project has them: a rule its lockgate.toml (or --exclude) turns off or re-levels says so.
             table = dict(state.settings(require_url=False).lint) if state is not None else {}
-            excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
             _list_rules(fmt, _options(table, None, None, excluded, None))
             return
         if cache_dir is not None and not cache_dir.strip():
@@ -98,7 +98,6 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
                               hint="Name a folder (e.g. --cache-dir .lockgate_cache), or pass --no-cache.")
         # A relative --cache-dir is the user's, from here; lint.cache in the file is relative to the project.
         cache: bool | Path = False if no_cache else (Path.cwd() / cache_dir if cache_dir else True)
-        excluded = [r.strip() for group in exclude for r in group.split(",") if r.strip()]
         code = _run(state, list(paths), pending=pending, changed_since=changed_since, fmt=fmt, fail_on=fail_on,
                     pg_version=pg_version, jobs=jobs, cache=cache, exclude=excluded, stdin_filename=stdin_filename,
                     start_after=start_after)
