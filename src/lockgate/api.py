@@ -21,14 +21,13 @@ from typing import Any, Literal, Sequence
 from .config import Settings, load_settings
 from .dialects.base import ForeignLedger
 from .discovery import discover
-from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, EmptyDownError, ForeignLedgerError,
-                     LedgerError, LintFailed, LockgateError, MigrationFileError, MissingDownError,
-                     MissingMigrationFile, OutOfOrderError)
+from .errors import (ChecksumMismatch, ConfigError, ForeignLedgerError,
+                     LedgerError, LockgateError, MigrationFileError, MissingMigrationFile)
 from .events import EventCallback
 from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State,
                     StepResult, VerifyProblem)
 from .planner import resolve_target, statuses, version_of
-from .runner import Runner, down_state, prepare
+from .runner import prepare
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
@@ -127,64 +126,6 @@ def verify(settings: Settings) -> list[VerifyProblem]:
 
 
 # -- changes -------------------------------------------------------------------
-def _check_applied(migrations: Sequence[Migration], rows: Sequence[LedgerRow], *, ignore_missing: bool) -> None:
-    files = {m.ident: m for m in migrations}
-    for r in rows:
-        m = files.get(r.version)
-        if m is not None and not r.dirty and r.checksum != m.checksum:
-            raise ChecksumMismatch(r.version, r.checksum, m.checksum)
-    missing = [r.version for r in rows if r.version not in files and not r.dirty]
-    if missing and not ignore_missing:
-        raise MissingMigrationFile(missing)
-
-
-def _recover_dirty(s: Session, runner: Runner, migrations: Sequence[Migration], rows: list[LedgerRow], *,
-                   auto_recover: bool, dry_run: bool) -> tuple[list[str], list[StepResult]]:
-    dirty = sorted((r for r in rows if r.dirty), key=lambda r: version_of(r.version), reverse=True)
-    if not dirty:
-        return [], []
-    idents = [r.version for r in dirty]
-    s.emit("dirty_found", "Found migrations in dirty state", level="warn", versions=idents)
-    files = {m.ident: m for m in migrations}
-    if not auto_recover:
-        recoverable = all(r.version in files and down_state(s.adapter, files[r.version]) == "sql" for r in dirty)
-        raise DirtyMigrationError(idents, recoverable=recoverable)
-    plans = []
-    for r in dirty:
-        m = files.get(r.version)
-        if m is None or m.down is None:
-            s.emit("recover_failed", "No down migration found for dirty migration", level="error", version=r.version)
-            raise MissingDownError(r.version, dirty=True)
-        stmts = prepare(s.adapter, m, down=True)
-        if not stmts:
-            # A down file of comments undoes nothing: "recovering" with it would then apply the
-            # migration over what the failed run left (an INVALID index that IF NOT EXISTS skips).
-            s.emit("recover_failed", "Down file of dirty migration has no SQL", level="error", version=r.version)
-            raise EmptyDownError(r.version, m.down.path)
-        plans.append((m, stmts))
-    if dry_run:
-        return idents, []
-    steps = [runner.revert(m, stmts, direction=Direction.RECOVER, already_dirty=True) for m, stmts in plans]
-    return idents, steps
-
-
-def _lint_pending(s: Session, pending: Sequence[Migration]) -> None:
-    """Lint the pending migrations against the live database; raise LintFailed on errors."""
-    from .lint import LintOptions, lint_migrations
-
-    options = LintOptions.from_config(dict(s.settings.lint))
-    report = lint_migrations(pending, options, live=s.adapter, cumulative=True)
-    for note in report.notes:
-        s.emit("lint_note", note, level="warn")
-    for f in report.active:
-        s.emit("lint_finding", f.message, level={"error": "error", "warning": "warn"}.get(f.severity.value, "info"), rule=f.rule,
-               severity=f.severity.value, file=str(f.file), line=f.line)
-    failing = report.failing(options.fail_on)
-    if failing:
-        first = failing[0]
-        raise LintFailed(len(failing), f"{Path(str(first.file)).name}:{first.line} {first.rule}")
-
-
 def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto_recover: bool | None = None,
        allow_out_of_order: bool | None = None, ignore_missing: bool = False, skip_lint: bool = False,
        lock_wait: float | None = None, on_event: EventCallback | None = None) -> RunReport:
@@ -192,95 +133,22 @@ def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto
 
     Before any change: takes the lock, checks every applied checksum, handles dirty
     rows (auto-recovery runs their down files), refuses out-of-order pending files,
-    checks every pending file, and lints them.
+    checks every pending file, and lints them (the steps: :data:`lockgate.run.UP_STEPS`).
     """
-    migrations = discover(settings.migrations_dir)
-    recover = settings.auto_recover if auto_recover is None else auto_recover
-    out_of_order_ok = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
-    with open_session(settings, on_event=on_event, lock=not dry_run, lock_wait=lock_wait) as s:
-        rows = s.adapter.read_ledger()
-        if not rows:  # before the ledger is created: a refusal leaves nothing behind
-            _refuse_unadopted_foreign_ledger(s)
-        if rows is None and not dry_run:
-            s.adapter.ensure_ledger()
-        rows = rows or []
-        runner = Runner(s.adapter, s.ledger, s.emit)
-        _check_applied(migrations, rows, ignore_missing=ignore_missing)
-        recovered, steps = _recover_dirty(s, runner, migrations, rows, auto_recover=recover, dry_run=dry_run)
-        applied = {r.version for r in rows if r.version not in recovered}
-        pending = [m for m in migrations if m.ident not in applied]
-        if to is not None:
-            limit = resolve_target(to, migrations, rows)
-            pending = [m for m in pending if m.version <= limit]
-        newest = max((version_of(v) for v in applied), default=None)
-        late = [m.ident for m in pending if newest is not None and m.version < newest]
-        if late and not out_of_order_ok:
-            newest_ident = max(applied, key=version_of)
-            raise OutOfOrderError(late, newest_ident)
-        plans = [(m, prepare(s.adapter, m)) for m in pending]
-        note = None
-        if plans and settings.lint_on_up and not skip_lint and s.adapter.lints:
-            _lint_pending(s, [m for m, _ in plans])
-        elif plans and skip_lint and s.adapter.lints:
-            note = "lint skipped (--skip-lint)"
-            s.emit("lint_skipped", "Safety lint skipped by --skip-lint", level="warn")
-        elif plans and not s.adapter.lints:
-            s.emit("lint_skipped", "Safety lint not run: its rules are PostgreSQL's", level="info")
-        if dry_run:
-            for m, stmts in plans:
-                s.emit("migration_planned", "Would apply migration", version=m.ident, type="up",
-                       checksum=m.checksum, statements=len(stmts))
-            return RunReport(settings.component, s.ctx.run_id, (), True, tuple(recovered),
-                             tuple(m.ident for m, _ in plans))
-        if not plans:
-            s.emit("nothing_to_do", "No pending migrations", level="info")
-        else:
-            s.emit("run_plan", "Applying pending migrations", direction="up", count=len(plans))
-        for m, stmts in plans:
-            steps.append(runner.apply(m, stmts, note=note))
-        return RunReport(settings.component, s.ctx.run_id, tuple(steps), False, tuple(recovered))
+    from .run import RunOptions, execute
+
+    return execute(settings, RunOptions(Direction.UP, to=to, dry_run=dry_run, auto_recover=auto_recover,
+                                        allow_out_of_order=allow_out_of_order, ignore_missing=ignore_missing,
+                                        skip_lint=skip_lint, lock_wait=lock_wait), on_event=on_event)
 
 
 def down(settings: Settings, *, steps: int | None = None, to: str | None = None, dry_run: bool = False,
          lock_wait: float | None = None, on_event: EventCallback | None = None) -> RunReport:
     """Roll back applied migrations, newest first: ``steps`` of them (default 1), or all above ``to``."""
-    if steps is not None and to is not None:
-        raise ConfigError("Give either --steps or --to, not both.")
-    if steps is not None and steps < 1:
-        raise ConfigError(f"--steps must be 1 or more, not {steps}.")
-    migrations = discover(settings.migrations_dir)
-    files = {m.ident: m for m in migrations}
-    with open_session(settings, on_event=on_event, lock=not dry_run, lock_wait=lock_wait) as s:
-        rows = s.adapter.read_ledger() or []
-        ordered = sorted(rows, key=lambda r: (version_of(r.version), r.version), reverse=True)
-        if to is not None:
-            limit = resolve_target(to, migrations, rows)
-            chosen = [r for r in ordered if version_of(r.version) > limit]
-        else:
-            chosen = ordered[: steps or 1]
-        plans = []
-        for r in chosen:
-            m = files.get(r.version)
-            if m is None:
-                raise MissingMigrationFile([r.version])
-            if m.down is None:
-                raise MissingDownError(r.version)
-            stmts = prepare(s.adapter, m, down=True)
-            if r.dirty and not stmts:  # as for auto-recovery: deleting the row would hide what the failed run left
-                raise EmptyDownError(r.version, m.down.path, command="down")
-            plans.append((m, r, stmts))
-        if dry_run:
-            for m, _, stmts in plans:
-                s.emit("migration_planned", "Would roll back migration", version=m.ident, type="down",
-                       statements=len(stmts))
-            return RunReport(settings.component, s.ctx.run_id, (), True, (), tuple(m.ident for m, _, _ in plans))
-        if not plans:
-            s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
-        else:
-            s.emit("run_plan", "Rolling back migrations", direction="down", count=len(plans))
-        runner = Runner(s.adapter, s.ledger, s.emit)
-        done = [runner.revert(m, stmts, already_dirty=r.dirty) for m, r, stmts in plans]
-        return RunReport(settings.component, s.ctx.run_id, tuple(done))
+    from .run import RunOptions, execute
+
+    return execute(settings, RunOptions(Direction.DOWN, to=to, steps=steps, dry_run=dry_run, lock_wait=lock_wait),
+                   on_event=on_event)
 
 
 def repair(settings: Settings, version: str, action: RepairAction, *,
@@ -329,26 +197,6 @@ def repair(settings: Settings, version: str, action: RepairAction, *,
                checksum=checksum, action=action)
         return RunReport(settings.component, s.ctx.run_id,
                          (StepResult(row.version, Direction.REPAIR, ms, "repaired", checksum),))
-
-
-def _refuse_unadopted_foreign_ledger(s: Session) -> None:
-    """Refuse ``up`` while golang-migrate's or dbmate's ``schema_migrations`` sits beside a
-    lockgate ledger of another name that has never applied or baselined anything.
-
-    Where the ledger is ``schema_migrations`` itself the adapter finds the other tool's
-    table; under another name it would not, and ``up`` would run every file against a
-    database that already has them. Asked only while the ledger is empty, so a project
-    that has run costs nothing.
-    """
-    from .ledger import FOREIGN_TABLE, foreign_ledger_beside, has_run_here
-
-    settings = s.settings
-    if settings.ledger_table == FOREIGN_TABLE or has_run_here(s.adapter):
-        return
-    found = foreign_ledger_beside(settings.database_url)
-    if found is not None:
-        raise ForeignLedgerError(FOREIGN_TABLE, found.tool, found.version, dirty=found.dirty,
-                                 ledger=settings.ledger_table)
 
 
 def _files_for(settings: Settings, tool: str, versions: Sequence[str],

@@ -1,0 +1,313 @@
+"""A run of ``up`` or ``down`` as a pipeline of named steps.
+
+Each step is a plain function of the :class:`Run` it works on: it reads what earlier
+steps found (the ledger rows, the pending files) and adds what it decides (the plans,
+a note for history). Steps before :func:`apply_up` / :func:`apply_down` change nothing,
+so a refusal anywhere leaves the database as it was, and a dry run is the same pipeline
+stopped before the apply step.
+
+A new safeguard is a step that plugs in: pre-checks go after ``lint_pending``, the
+post-checks after the apply step. The order is data (:data:`UP_STEPS`,
+:data:`DOWN_STEPS`), so a test can run one step alone on a :class:`Run` it built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .config import Settings
+from .discovery import discover
+from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, EmptyDownError, ForeignLedgerError,
+                     LintFailed, MissingDownError, MissingMigrationFile, OutOfOrderError)
+from .events import EventCallback
+from .model import Direction, LedgerRow, Migration, RunReport, Statement, StepResult
+from .planner import resolve_target, version_of
+from .runner import Runner, down_state, prepare
+from .session import Session, open_session
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the caller asked of a run; ``None`` means the project's setting."""
+
+    direction: Direction = Direction.UP
+    to: str | None = None
+    steps: int | None = None  # down: how many (default 1)
+    dry_run: bool = False
+    auto_recover: bool | None = None
+    allow_out_of_order: bool | None = None
+    ignore_missing: bool = False
+    skip_lint: bool = False
+    lock_wait: float | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One migration the run will apply or roll back, its file checked and split."""
+
+    migration: Migration
+    statements: Sequence[Statement]
+    row: LedgerRow | None = None  # down: the ledger row it removes
+
+
+@dataclass
+class Run:
+    """What the steps of one run share. Built by :func:`execute`, handed to every step."""
+
+    session: Session
+    options: RunOptions
+    migrations: list[Migration]
+    runner: Runner
+    rows: list[LedgerRow] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    plans: list[Planned] = field(default_factory=list)
+    results: list[StepResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # go into each history row of this run
+
+    @property
+    def settings(self) -> Settings:
+        return self.session.settings
+
+    @property
+    def note(self) -> str | None:
+        return "; ".join(self.notes) or None
+
+    def report(self) -> RunReport:
+        s = self.session
+        if self.options.dry_run:
+            return RunReport(s.settings.component, s.ctx.run_id, (), True, tuple(self.recovered),
+                             tuple(p.migration.ident for p in self.plans))
+        return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered))
+
+
+RunStep = Callable[[Run], None]
+
+
+# -- steps of up ----------------------------------------------------------------------
+def read_ledger(run: Run) -> None:
+    """Read the ledger; before it exists, refuse another tool's table, then create it (not in a dry run)."""
+    s = run.session
+    rows = s.adapter.read_ledger()
+    if not rows:  # before the ledger is created: a refusal leaves nothing behind
+        _refuse_unadopted_foreign_ledger(s)
+    if rows is None and not run.options.dry_run:
+        s.adapter.ensure_ledger()
+    run.rows = rows or []
+
+
+def check_checksums(run: Run) -> None:
+    """Every applied migration's file is there and unchanged (``--ignore-missing`` forgives the first)."""
+    files = {m.ident: m for m in run.migrations}
+    for r in run.rows:
+        m = files.get(r.version)
+        if m is not None and not r.dirty and r.checksum != m.checksum:
+            raise ChecksumMismatch(r.version, r.checksum, m.checksum)
+    missing = [r.version for r in run.rows if r.version not in files and not r.dirty]
+    if missing and not run.options.ignore_missing:
+        raise MissingMigrationFile(missing)
+
+
+def recover_dirty(run: Run) -> None:
+    """Dirty rows: recover each with its down file (newest first), or stop with the manual fix."""
+    s = run.session
+    dirty = sorted((r for r in run.rows if r.dirty), key=lambda r: version_of(r.version), reverse=True)
+    if not dirty:
+        return
+    idents = [r.version for r in dirty]
+    s.emit("dirty_found", "Found migrations in dirty state", level="warn", versions=idents)
+    files = {m.ident: m for m in run.migrations}
+    auto = s.settings.auto_recover if run.options.auto_recover is None else run.options.auto_recover
+    if not auto:
+        recoverable = all(r.version in files and down_state(s.adapter, files[r.version]) == "sql" for r in dirty)
+        raise DirtyMigrationError(idents, recoverable=recoverable)
+    plans = []
+    for r in dirty:
+        m = files.get(r.version)
+        if m is None or m.down is None:
+            s.emit("recover_failed", "No down migration found for dirty migration", level="error", version=r.version)
+            raise MissingDownError(r.version, dirty=True)
+        stmts = prepare(s.adapter, m, down=True)
+        if not stmts:
+            # A down file of comments undoes nothing: "recovering" with it would then apply the
+            # migration over what the failed run left (an INVALID index that IF NOT EXISTS skips).
+            s.emit("recover_failed", "Down file of dirty migration has no SQL", level="error", version=r.version)
+            raise EmptyDownError(r.version, m.down.path)
+        plans.append((m, stmts))
+    run.recovered = idents
+    if run.options.dry_run:
+        return
+    for m, stmts in plans:
+        run.results.append(run.runner.revert(m, stmts, direction=Direction.RECOVER, already_dirty=True))
+
+
+def choose_pending(run: Run) -> None:
+    """The files not applied (up to ``--to``), refusing out-of-order ones unless allowed."""
+    applied = {r.version for r in run.rows if r.version not in run.recovered}
+    pending = [m for m in run.migrations if m.ident not in applied]
+    if run.options.to is not None:
+        limit = resolve_target(run.options.to, run.migrations, run.rows)
+        pending = [m for m in pending if m.version <= limit]
+    newest = max((version_of(v) for v in applied), default=None)
+    late = [m.ident for m in pending if newest is not None and m.version < newest]
+    allowed = (run.settings.allow_out_of_order if run.options.allow_out_of_order is None
+               else run.options.allow_out_of_order)
+    if late and not allowed:
+        raise OutOfOrderError(late, max(applied, key=version_of))
+    run.plans = [Planned(m, ()) for m in pending]
+
+
+def prepare_files(run: Run) -> None:
+    """Split and check every file the run will execute, before the first one runs."""
+    down = run.options.direction is Direction.DOWN
+    run.plans = [Planned(p.migration, prepare(run.session.adapter, p.migration, down=down), p.row)
+                 for p in run.plans]
+
+
+def lint_pending(run: Run) -> None:
+    """Lint the pending migrations against the live database; error findings stop the run."""
+    s = run.session
+    if not run.plans:
+        return
+    if not s.adapter.lints:
+        s.emit("lint_skipped", "Safety lint not run: its rules are PostgreSQL's", level="info")
+        return
+    if run.options.skip_lint:
+        run.notes.append("lint skipped (--skip-lint)")
+        s.emit("lint_skipped", "Safety lint skipped by --skip-lint", level="warn")
+        return
+    if not s.settings.lint_on_up:
+        return
+    from .lint import LintOptions, lint_migrations
+
+    options = LintOptions.from_config(dict(s.settings.lint))
+    report = lint_migrations([p.migration for p in run.plans], options, live=s.adapter, cumulative=True)
+    for note in report.notes:
+        s.emit("lint_note", note, level="warn")
+    for f in report.active:
+        s.emit("lint_finding", f.message, level={"error": "error", "warning": "warn"}.get(f.severity.value, "info"),
+               rule=f.rule, severity=f.severity.value, file=str(f.file), line=f.line)
+    failing = report.failing(options.fail_on)
+    if failing:
+        first = failing[0]
+        raise LintFailed(len(failing), f"{Path(str(first.file)).name}:{first.line} {first.rule}")
+
+
+def apply_up(run: Run) -> None:
+    s = run.session
+    if not run.plans:
+        s.emit("nothing_to_do", "No pending migrations", level="info")
+        return
+    s.emit("run_plan", "Applying pending migrations", direction="up", count=len(run.plans))
+    for p in run.plans:
+        run.results.append(run.runner.apply(p.migration, p.statements, note=run.note))
+
+
+# -- steps of down --------------------------------------------------------------------
+def choose_rollbacks(run: Run) -> None:
+    """The applied migrations to roll back, newest first: ``--steps`` (default 1) or all above ``--to``."""
+    rows = run.session.adapter.read_ledger() or []
+    run.rows = rows
+    ordered = sorted(rows, key=lambda r: (version_of(r.version), r.version), reverse=True)
+    if run.options.to is not None:
+        limit = resolve_target(run.options.to, run.migrations, rows)
+        chosen = [r for r in ordered if version_of(r.version) > limit]
+    else:
+        chosen = ordered[: run.options.steps or 1]
+    files = {m.ident: m for m in run.migrations}
+    plans = []
+    for r in chosen:
+        m = files.get(r.version)
+        if m is None:
+            raise MissingMigrationFile([r.version])
+        if m.down is None:
+            raise MissingDownError(r.version)
+        plans.append(Planned(m, (), r))
+    run.plans = plans
+
+
+def check_down_files(run: Run) -> None:
+    """A dirty row's down file must have SQL: deleting the row would hide what the failed run left."""
+    for p in run.plans:
+        if p.row is not None and p.row.dirty and not p.statements:
+            assert p.migration.down is not None
+            raise EmptyDownError(p.row.version, p.migration.down.path, command="down")
+
+
+def apply_down(run: Run) -> None:
+    s = run.session
+    if not run.plans:
+        s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
+        return
+    s.emit("run_plan", "Rolling back migrations", direction="down", count=len(run.plans))
+    for p in run.plans:
+        run.results.append(run.runner.revert(p.migration, p.statements,
+                                             already_dirty=bool(p.row and p.row.dirty)))
+
+
+def emit_planned(run: Run) -> None:
+    """A dry run's last step: say what would run."""
+    up = run.options.direction is Direction.UP
+    for p in run.plans:
+        m = p.migration
+        if up:
+            run.session.emit("migration_planned", "Would apply migration", version=m.ident, type="up",
+                             checksum=m.checksum, statements=len(p.statements))
+        else:
+            run.session.emit("migration_planned", "Would roll back migration", version=m.ident, type="down",
+                             statements=len(p.statements))
+
+
+# Everything before the apply step changes nothing but the (empty) ledger's creation.
+UP_STEPS: tuple[RunStep, ...] = (read_ledger, check_checksums, recover_dirty, choose_pending, prepare_files,
+                                 lint_pending)
+DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files)
+
+
+def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback | None = None,
+            before: Sequence[RunStep] | None = None, apply: RunStep | None = None,
+            after: Sequence[RunStep] = ()) -> RunReport:
+    """Run the steps of ``options.direction`` with the lock held (not for a dry run).
+
+    ``before`` replaces the default checking steps, ``apply`` the apply step and ``after``
+    runs once it has finished; a dry run stops after ``before`` and reports the plan.
+    """
+    up = options.direction is Direction.UP
+    if not up and options.steps is not None and options.to is not None:
+        raise ConfigError("Give either --steps or --to, not both.")
+    if options.steps is not None and options.steps < 1:
+        raise ConfigError(f"--steps must be 1 or more, not {options.steps}.")
+    migrations = discover(settings.migrations_dir)
+    steps = tuple(before) if before is not None else (UP_STEPS if up else DOWN_STEPS)
+    with open_session(settings, on_event=on_event, lock=not options.dry_run, lock_wait=options.lock_wait) as s:
+        run = Run(s, options, migrations, Runner(s.adapter, s.ledger, s.emit))
+        for step in steps:
+            step(run)
+        if options.dry_run:
+            emit_planned(run)
+            return run.report()
+        (apply or (apply_up if up else apply_down))(run)
+        for step in after:
+            step(run)
+        return run.report()
+
+
+def _refuse_unadopted_foreign_ledger(s: Session) -> None:
+    """Refuse ``up`` while golang-migrate's or dbmate's ``schema_migrations`` sits beside a
+    lockgate ledger of another name that has never applied or baselined anything.
+
+    Where the ledger is ``schema_migrations`` itself the adapter finds the other tool's
+    table; under another name it would not, and ``up`` would run every file against a
+    database that already has them. Asked only while the ledger is empty, so a project
+    that has run costs nothing.
+    """
+    from .ledger import FOREIGN_TABLE, foreign_ledger_beside, has_run_here
+
+    settings = s.settings
+    if settings.ledger_table == FOREIGN_TABLE or has_run_here(s.adapter):
+        return
+    found = foreign_ledger_beside(settings.database_url)
+    if found is not None:
+        raise ForeignLedgerError(FOREIGN_TABLE, found.tool, found.version, dirty=found.dirty,
+                                 ledger=settings.ledger_table)
