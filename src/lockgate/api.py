@@ -375,5 +375,5 @@ class Project:
         return new(self.settings, name, **kwargs)
 
 
-__all__ = ["Project", "RepairAction", "baseline", "down", "history", "init", "lint", "new", "repair", "status",
+__all__ = ["Project", "RepairAction", "baseline", "down", "history", "init", "lint_project", "new", "repair", "status",
            "up", "verify"]

@@ -104,13 +104,13 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], pending: bool, changed_sin
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
         raise
     except (LockgateError, KeyboardInterrupt, Exception) as exc:
-        from .app import _fail  # loaded by now: app is what imported this module
+        from .state import fail
 
         if fmt == "json" and isinstance(exc, LockgateError) and not getattr(state, "json", False):
             import json
 
             click.echo(json.dumps(exc.to_dict()))  # what --json gives for every command's errors
-        _fail(state, exc)
+        fail(state, exc)
     ctx.exit(code)
 
 

@@ -1,0 +1,128 @@
+"""The commands that change the database: up, down, repair, baseline."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import ConfigError
+
+from .state import CliState, handled, output_flags, pass_state
+
+@click.command()
+@click.option("--to", "to", metavar="VERSION", help="Stop after this version (0010 or 0010_add_products).")
+@click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
+@click.option("--no-auto-recover", is_flag=True, help="Stop on dirty migrations instead of running their down file.")
+@click.option("--allow-out-of-order", is_flag=True, help="Apply pending migrations older than the newest applied one.")
+@click.option("--ignore-missing", is_flag=True, help="Go on when applied migrations have no file any more.")
+@click.option("--skip-lint", is_flag=True, help="Apply even if the safety linter finds errors (recorded in history).")
+@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@output_flags
+@pass_state
+@handled
+def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, allow_out_of_order: bool,
+       ignore_missing: bool, skip_lint: bool, lock_wait: float | None) -> None:
+    """Apply pending migrations, each in one transaction with its ledger row.
+
+    \b
+    Examples:
+      lockgate up
+      lockgate up --to 0010 --dry-run
+      lockgate --component all up
+    """
+    from .. import api
+
+    reports = []
+    every = state.all_settings()
+    for s in every:
+        # With --component all, each progress line says whose migration it is.
+        state.render.prefix = f"[{s.component}] " if len(every) > 1 else ""
+        reports.append(api.up(s, to=to, dry_run=dry_run, auto_recover=False if no_auto_recover else None,
+                              allow_out_of_order=True if allow_out_of_order else None,
+                              ignore_missing=ignore_missing, skip_lint=skip_lint,
+                              lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
+                              on_event=state.render.on_event))
+    state.render.report(reports, "apply", to=to)
+
+
+@click.command()
+@click.option("--steps", type=int, metavar="N", help="How many to roll back (default 1).")
+@click.option("--to", "to", metavar="VERSION", help="Roll back everything after this version (0 for all).")
+@click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
+@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@output_flags
+@pass_state
+@handled
+def down(state: CliState, steps: int | None, to: str | None, dry_run: bool, lock_wait: float | None) -> None:
+    """Roll back applied migrations, newest first, with their .down.sql files.
+
+    \b
+    Examples:
+      lockgate down                 # the newest one
+      lockgate down --steps 3
+      lockgate down --to 0010       # everything after 0010
+    """
+    from .. import api
+
+    report = api.down(state.settings(), steps=steps, to=to, dry_run=dry_run,
+                      lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
+                      on_event=state.render.on_event)
+    state.render.report([report], "roll back")
+
+
+@click.command()
+@click.argument("version")
+@click.option("--clear-dirty", is_flag=True, help="Keep it as applied; clear the dirty flag.")
+@click.option("--delete", is_flag=True, help="Forget its ledger row (it becomes pending).")
+@click.option("--accept-checksum", is_flag=True, help="Record the file's current checksum.")
+@output_flags
+@pass_state
+@handled
+def repair(state: CliState, version: str, clear_dirty: bool, delete: bool, accept_checksum: bool) -> None:
+    """Manual recovery of one ledger row, recorded in history.
+
+    \b
+    Examples:
+      lockgate repair 0010_add_products --clear-dirty
+      lockgate repair 0010 --accept-checksum
+    """
+    from .. import api
+
+    # Separate flags, not one choice: two given must be refused, not settled by whichever came last.
+    chosen = [name for name, on in (("clear-dirty", clear_dirty), ("delete", delete),
+                                    ("accept-checksum", accept_checksum)) if on]
+    if len(chosen) != 1:
+        given = " and ".join(f"--{name}" for name in chosen)
+        raise ConfigError(f"repair takes one action, not {given}." if chosen else
+                          "repair needs one of --clear-dirty, --delete, --accept-checksum.",
+                          hint="Example: lockgate repair 0010_add_products --clear-dirty")
+    action = chosen[0]
+    report = api.repair(state.settings(), version, action, on_event=state.render.on_event)  # type: ignore[arg-type]
+    state.render.simple(report, f"Repaired {report.steps[0].ident} ({action}).")
+
+
+@click.command()
+@click.argument("version", required=False)
+@click.option("--dry-run", is_flag=True, help="Print what would be recorded and renamed; change nothing.")
+@output_flags
+@pass_state
+@handled
+def baseline(state: CliState, version: str | None, dry_run: bool) -> None:
+    """Adopt an existing database: record migrations up to VERSION as applied, without running them.
+
+    \b
+    VERSION is the newest migration whose changes the database already has (0: none).
+    A golang-migrate schema_migrations table gives the default VERSION; a dbmate one
+    gives exactly the versions it applied (the others stay pending). Either is kept
+    aside under a new name.
+
+    \b
+    Examples:
+      lockgate baseline --dry-run
+      lockgate baseline 0010 --dry-run
+    """
+    from .. import api
+
+    report = api.baseline(state.settings(), version, dry_run=dry_run, on_event=state.render.on_event)
+    state.render.baseline(report)
+
+
