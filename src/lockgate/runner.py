@@ -158,10 +158,10 @@ class Runner:
     def _run_batched(self, step: _Step) -> None:
         text = step.file.text
         head = "BEGIN;\n"
-        # RESET ALL before the ledger writes: a `SET search_path` in the file must not send
-        # the ledger row to another schema's table. Inside the transaction, it also undoes
-        # the file's plain SETs for the statements that follow the commit.
-        batch = (head + text + "\n;\nRESET ALL;\n" + self.ledger.inline(self._ledger_op(step)) + ";\n"
+        # The reset before the ledger writes: a `SET search_path` or `SET ROLE` in the file
+        # must not send the ledger row to another schema's table or write it as another role.
+        # Inside the transaction, it also undoes the file's plain SETs for what follows the commit.
+        batch = (head + text + f"\n;\n{self.a.reset_sql};\n" + self.ledger.inline(self._ledger_op(step)) + ";\n"
                  + self.ledger.inline(self.ledger.history_op_server_timed(
                      step.migration.ident, step.direction, checksum=step.migration.checksum, outcome=step.outcome,
                      note=step.note)) + ";\nCOMMIT")

@@ -33,6 +33,10 @@ def running_sql(project: Project, fragment: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def backend_alive(project: Project, pid: int) -> bool:
+    return bool(project.query("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)))
+
+
 def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str, str]:
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -132,12 +136,13 @@ def test_sigkill_during_a_transactional_migration_then_up_recovers(pg_project: P
     pg_project.add("0002_slow", "CREATE TABLE half (id INTEGER);\nINSERT INTO half VALUES (1);\nSELECT pg_sleep(2);",
                    "DROP TABLE half;")
     proc = pg_project.spawn("up")
-    wait_for(lambda: running_sql(pg_project, "pg_sleep(2)"), what="0002 to be running")
+    [pid] = wait_for(lambda: running_sql(pg_project, "pg_sleep(2)"), what="0002 to be running")
     sigkill(proc)
-    # Nothing of 0002 is visible: its transaction never committed.
-    assert "half" not in pg_project.tables()
+    # The server session outlives its client until the server notices it is gone; its batch
+    # still holds the COMMIT. Only once that session has ended does "never committed" mean anything.
+    wait_for(lambda: not backend_alive(pg_project, pid), what=f"the killed runner's server session {pid} to end")
+    assert "half" not in pg_project.tables(), "the killed runner's transaction committed after it died"
     assert set(pg_project.ledger()) == {"0001_base"}
-    # The next run waits for the orphaned server session to go away, then applies 0002 once.
     result = pg_project.cli("up", check=0)
     assert "Traceback" not in result.output
     assert pg_project.query("SELECT id FROM half") == [(1,)]
@@ -151,10 +156,11 @@ def test_sigkill_during_a_no_transaction_migration_leaves_it_dirty_then_up_recov
                               "CREATE TABLE nt_rest (id INTEGER);",
                    "DROP TABLE IF EXISTS nt_rest;\nDROP TABLE IF EXISTS nt_half;", no_transaction=True)
     proc = pg_project.spawn("up")
-    wait_for(lambda: running_sql(pg_project, "pg_sleep(2)"), what="0002 to be running")
+    [pid] = wait_for(lambda: running_sql(pg_project, "pg_sleep(2)"), what="0002 to be running")
     # The dirty row is committed before the statements run, so it is visible from outside now.
     assert pg_project.ledger()["0002_nt"][1] is True
     sigkill(proc)
+    wait_for(lambda: not backend_alive(pg_project, pid), what=f"the killed runner's server session {pid} to end")
     assert pg_project.ledger()["0002_nt"][1] is True
     assert "nt_half" in pg_project.tables() and "nt_rest" not in pg_project.tables()
     # Refused without auto-recovery...

@@ -57,6 +57,7 @@ class Adapter(Protocol):
     lints: bool  # `up` runs the safety linter (its rules are PostgreSQL's)
     placeholder: str
     batch_start_sql: str  # SQL for "when this batch arrived"
+    reset_sql: str  # what reset_session runs; a batch runs it before the ledger writes ("" for none)
     now_sql: str
     ledger: str  # quoted, possibly schema-qualified ledger table
     history: str  # quoted history table

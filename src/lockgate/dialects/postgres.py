@@ -29,6 +29,12 @@ class PostgresAdapter:
     placeholder = "%s"
     batch_start_sql = "statement_timestamp()"  # arrival of the whole simple-query message
     now_sql = "clock_timestamp()"
+    # A migration's plain SET (lock_timeout, search_path, role) must not leak into the next
+    # file or into the ledger writes. RESET ALL returns to the connection's start-up values,
+    # application_name=lockgate included, but leaves ROLE and SESSION AUTHORIZATION alone
+    # (they are not reset by RESET ALL): a `SET ROLE` left in a file would write the ledger row
+    # as that role.
+    reset_sql = "RESET ALL; RESET SESSION AUTHORIZATION; RESET ROLE"
 
     def __init__(self, conn: psycopg.Connection[Any], url: DatabaseUrl, ledger_table: str) -> None:
         self.conn = conn
@@ -88,10 +94,7 @@ class PostgresAdapter:
         return self.conn.execute(sql, params or None).fetchall()
 
     def reset_session(self) -> None:
-        # A migration's plain SET (lock_timeout, search_path, role) must not leak into
-        # the next file or into the ledger writes. RESET ALL returns to the connection's
-        # start-up values, application_name=lockgate included.
-        self.conn.execute("RESET ALL")
+        self.conn.execute(self.reset_sql.encode())  # several statements: one simple-query message
 
     def begin(self) -> None:
         self.conn.execute("BEGIN")

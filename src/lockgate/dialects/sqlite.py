@@ -55,6 +55,7 @@ class SqliteAdapter:
     placeholder = "?"
     batch_start_sql = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
     now_sql = batch_start_sql
+    reset_sql = ""  # PRAGMAs a migration sets are meant to stick on SQLite (e.g. journal_mode)
 
     def __init__(self, conn: sqlite3.Connection, path: Path, ledger_table: str) -> None:
         self.conn = conn
