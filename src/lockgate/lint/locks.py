@@ -12,7 +12,7 @@ table behind it, which is why ``SET lock_timeout`` must come first.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 from . import nodes
 from .nodes import TableRef
@@ -151,16 +151,21 @@ def _create_table_lock(node: nodes.Node, is_new: Callable[[TableRef], bool]) -> 
 def _referenced_lock(table: TableRef, elements: Iterable[nodes.Node],
                      is_new: Callable[[TableRef], bool]) -> LockUse | None:
     """The SHARE ROW EXCLUSIVE lock a new foreign key takes on the existing table it references."""
+    for target in referenced_tables(elements):
+        if target.key != table.key and not is_new(target):
+            return LockUse(target, SHARE_ROW_EXCLUSIVE, f"The foreign key {table.display} -> {target.display}")
+    return None
+
+
+def referenced_tables(elements: Iterable[nodes.Node]) -> Iterator[TableRef]:
+    """Tables a new foreign key references, among CREATE TABLE elements or ALTER TABLE definitions."""
     for element in elements:
         found = [element["Constraint"]] if "Constraint" in element else []
         if "ColumnDef" in element:
             found = nodes.constraints_of(element["ColumnDef"])
         for con in found:
             if con.get("contype") == "CONSTR_FOREIGN" and "pktable" in con:
-                target = nodes.table_of(con["pktable"])
-                if target.key != table.key and not is_new(target):
-                    return LockUse(target, SHARE_ROW_EXCLUSIVE, f"The foreign key {table.display} -> {target.display}")
-    return None
+                yield nodes.table_of(con["pktable"])
 
 
 def _is_fk(cmd: nodes.Node) -> bool:
