@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from ..errors import ConfigError, ConnectionFailed, ForeignLedgerError, LockTimeout
 from ..model import LedgerRow, Statement
 from ..redact import redact_text
-from ..sqltext import first_token
+from ..sqltext import LineCounter, first_token
 from ..urls import DatabaseUrl
 from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, kept_name, poll_interval, quote_ident
 
@@ -25,26 +25,28 @@ _NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 def split_sqlite(text: str) -> list[Statement]:
     """Statements as SQLite itself delimits them (sqlite3.complete_statement knows
     CREATE TRIGGER ... BEGIN ...; END bodies); lines from the PostgreSQL lexer's
-    first non-comment token, which reads SQLite's comments and quotes alike."""
+    first non-comment token, which reads SQLite's comments and quotes alike, each
+    newline counted once (linear in the file's size)."""
     out: list[Statement] = []
+    lines = LineCounter(text)
     start = 0
     pos = text.find(";")
     while pos != -1:
         chunk = text[start:pos + 1]
         if sqlite3.complete_statement(chunk):
-            _append(out, text, start, chunk[:-1])
+            _append(out, lines, start, chunk[:-1])
             start = pos + 1
         pos = text.find(";", pos + 1)
-    _append(out, text, start, text[start:])
+    _append(out, lines, start, text[start:])
     return out
 
 
-def _append(out: list[Statement], text: str, start: int, chunk: str) -> None:
+def _append(out: list[Statement], lines: LineCounter, start: int, chunk: str) -> None:
     found = first_token(chunk)
     if found is None:
         return
     first, keyword = found
-    line = text.count("\n", 0, start + first) + 1
+    line = lines.at(start + first)
     out.append(Statement(sql=chunk[first:].rstrip(), line=line, offset=start + first, keyword=keyword))
 
 
