@@ -41,13 +41,14 @@ def test_a_small_analysed_table_drops_lock_findings_to_warnings(pg_project: Proj
     assert ("index-not-concurrent", "warning") in rules
 
 
-@pytest.mark.parametrize("rows", [20_000, None], ids=["large", "never-analysed"])
-def test_a_large_or_unknown_table_blocks_the_run(pg_project: Project, rows: int | None) -> None:
+@pytest.mark.parametrize("analyse", [True, False], ids=["large", "large-never-analysed"])
+def test_a_large_table_blocks_the_run(pg_project: Project, analyse: bool) -> None:
     p = _lint_on(pg_project)
-    p.add("0001_users", "CREATE TABLE users (id bigint PRIMARY KEY, email text);", "DROP TABLE users;")
+    p.add("0001_users", "CREATE TABLE users (id bigint PRIMARY KEY, email text) WITH (autovacuum_enabled = false);",
+          "DROP TABLE users;")
     lockgate.up(p.settings())
-    if rows:
-        p.execute(f"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, {rows}) g; ANALYZE users")
+    p.execute("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 20000) g;"
+              + (" ANALYZE users" if analyse else ""))
     p.add("0002_email_index", INDEX, "DROP INDEX idx_users_email;")
     with pytest.raises(LintFailed) as info:
         lockgate.up(p.settings())

@@ -43,7 +43,7 @@ class PostgresAdapter:
         self.ledger = quote_ident(ledger_table)
         self.history = quote_ident(ledger_table + "_history")
         self._locked_key: int | None = None
-        self._catalog: tuple[dict[tuple[str, str], int], list[str]] | None = None
+        self._catalog: tuple[dict[tuple[str, str], tuple[int, int, str]], list[str], int] | None = None
 
     @classmethod
     def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "PostgresAdapter":
@@ -155,32 +155,57 @@ class PostgresAdapter:
     def server_version_num(self) -> int:
         return int(self.conn.info.server_version)
 
-    def _relations(self) -> tuple[dict[tuple[str, str], int], list[str]]:
+    def _relations(self) -> tuple[dict[tuple[str, str], tuple[int, int, str]], list[str], int]:
         # One query for the whole catalog: linting a thousand pending files must not
         # cost a thousand round trips. Read once, before anything is applied.
         if self._catalog is None:
             rows = self.conn.execute(
-                "SELECT n.nspname, c.relname, c.reltuples::bigint FROM pg_class c"
+                "SELECT n.nspname, c.relname, c.reltuples::bigint, c.relpages, c.relkind::text FROM pg_class c"
                 " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f')").fetchall()
-            path = self.conn.execute("SELECT current_schemas(true)").fetchone()
-            self._catalog = ({(str(sch), str(rel)): int(est) for sch, rel, est in rows},
-                             list(path[0]) if path else ["public"])
+            path = self.conn.execute("SELECT current_schemas(true), current_setting('block_size')::int").fetchone()
+            self._catalog = ({(str(sch), str(rel)): (int(est), int(pages), str(kind))
+                              for sch, rel, est, pages, kind in rows},
+                             list(path[0]) if path else ["public"], int(path[1]) if path else 8192)
         return self._catalog
 
-    def _lookup(self, schema: str | None, name: str) -> int | None:
-        relations, search_path = self._relations()
+    def _lookup(self, schema: str | None, name: str) -> tuple[str, tuple[int, int, str]] | None:
+        relations, search_path, _ = self._relations()
         for sch in ([schema] if schema else search_path):
             if (sch, name) in relations:
-                return relations[(sch, name)]
+                return sch, relations[(sch, name)]
         return None
 
     def table_exists(self, schema: str | None, name: str) -> bool:
         return self._lookup(schema, name) is not None
 
     def estimated_rows(self, schema: str | None, name: str) -> int | None:
-        est = self._lookup(schema, name)
-        # -1: never analysed or vacuumed; unknown is not small, so lock findings stay errors.
-        return None if est is None or est < 0 else est
+        """Rows in the table as far as the server knows for sure (see :func:`rows_estimate`).
+
+        A table created by an earlier run of ``up`` and never analysed has no planner
+        statistics (reltuples -1), but its size on disk is known: 0 pages is empty, one
+        page holds at most a few hundred rows. Judged by statistics alone, a resumed
+        install would be refused a ``CREATE INDEX`` that a fresh one runs.
+        """
+        found = self._lookup(schema, name)
+        if found is None:
+            return None
+        sch, (tuples, pages, kind) = found
+        # A partitioned table has no storage of its own, a foreign table none here: statistics only.
+        pages_now = self._pages_on_disk(sch, name) if kind in ("r", "m") else None
+        return rows_estimate(tuples, pages, pages_now, max_rows_per_page(self._relations()[2]))
+
+    def _pages_on_disk(self, schema: str, name: str) -> int | None:
+        # pg_relation_size takes an ACCESS SHARE lock: behind a waiting ALTER TABLE it would
+        # queue, so it gets a short lock_timeout, and a table it cannot measure stays unknown.
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SET LOCAL lock_timeout = '1s'")
+                row = self.conn.execute("SELECT pg_relation_size(to_regclass(%s))"
+                                        " / current_setting('block_size')::bigint",
+                                        (_regclass_name(schema, name),)).fetchone()
+        except (pgerrors.LockNotAvailable, pgerrors.InsufficientPrivilege):
+            return None
+        return int(row[0]) if row and row[0] is not None else None
 
     def columns(self, schema: str | None, name: str) -> dict[str, tuple[str, bool]]:
         rows = self.conn.execute(
@@ -322,6 +347,31 @@ def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:
                                 "user:SECRET@host, or in ~/.pgpass); query options such as ?sslmode=require take "
                                 "libpq's values.")
     return ConnectionFailed(f"Database {where} is unreachable: {text}.")
+
+
+def max_rows_per_page(block_size: int) -> int:
+    """PostgreSQL's MaxHeapTuplesPerPage: a page header of 24 bytes, then each row at least a
+    24-byte tuple header and a 4-byte line pointer (291 rows in an 8 kB page)."""
+    return (block_size - 24) // 28
+
+
+def rows_estimate(reltuples: int, relpages: int, pages_now: int | None, per_page: int) -> int | None:
+    """The table's row count from its statistics and its size on disk now; None when unknown.
+
+    What the planner does where statistics exist (their rows per page times today's
+    pages), and otherwise the most the pages can hold, so an empty or one-page table
+    never counts as large while a big one never counts as small.
+
+    >>> rows_estimate(-1, 0, 0, 291), rows_estimate(-1, 0, 2, 291), rows_estimate(1000, 10, 20, 291)
+    (0, 582, 2000)
+    """
+    if pages_now is None:
+        return reltuples if reltuples >= 0 else None  # size unreadable: statistics, or unknown
+    if pages_now == 0:
+        return 0  # no page on disk: no row
+    if reltuples >= 0 and relpages > 0:
+        return round(reltuples / relpages * pages_now)
+    return pages_now * per_page  # never analysed (or analysed while empty): at most this many
 
 
 def _regclass_name(schema: str | None, name: str) -> str:

@@ -93,7 +93,8 @@ class Checker:
         else:
             severity = hit.severity or rule.severity
         notes: tuple[str, ...] = ()
-        if rule.lock_related and hit.table is not None and self.live is not None and severity is Severity.ERROR:
+        lock_related = rule.lock_related if hit.lock_related is None else hit.lock_related
+        if lock_related and hit.table is not None and self.live is not None and severity is Severity.ERROR:
             rows = ctx.estimated_rows(hit.table)
             if rows is None and not ctx.is_new(hit.table):
                 notes = (f"{hit.table.display} has no row estimate (never analyzed), so it counts as large; "

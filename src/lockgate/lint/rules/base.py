@@ -28,6 +28,7 @@ class Hit(NamedTuple):
     severity: Severity | None = None  # a weaker default for this case; config still wins
     line: int | None = None  # a position of its own (parse errors); else the statement's
     column: int | None = None
+    lock_related: bool | None = None  # overrides the rule's flag (an UPDATE's row locks, not a DELETE's data loss)
 
 
 class Rule:

@@ -51,4 +51,4 @@ class UnboundedDml(Rule):
                       destructive=True)
         else:
             yield Hit(f"UPDATE {table.display} without WHERE rewrites every row in one transaction, locking "
-                      "them all until commit.", stmt, table)
+                      "them all until commit.", stmt, table, lock_related=True)
