@@ -12,6 +12,7 @@ from fixtures.postgres import PLANTED_SECRET, PasswordDb, PgServer
 from fixtures.projects import CliResult, Project
 
 import lockgate
+from lockgate.errors import MigrationFailed
 
 WRONG_SECRET = "WRONG_PLANTED_pw_7Hq"
 
@@ -203,3 +204,73 @@ def test_secret_looking_event_fields_are_redacted_in_the_log(tmp_path: Path) -> 
     for key in ("password", "token", "connectionString", "DATABASE_URL", "api_key", "secret"):
         assert record[key] == "[REDACTED]", key
     assert record["version"] == "0001_a"
+
+
+# -- secrets written in SQL ------------------------------------------------------------------------
+# Each form a password takes in a migration, in a statement that fails on both engines (the error
+# quotes it), with the text that must survive the masking: the rest of the statement and the
+# server's own message.
+SQL_SECRET_FORMS = {
+    "dollar": ("CREATE ROLE lg_r PASSWORD $$PLANTED_dollar_1a$$ IN ROLE lg_nosuch;", "PLANTED_dollar_1a", "IN ROLE"),
+    "tagged": ("ALTER ROLE lg_nosuch PASSWORD $pw$PLANTED_tag_2b$pw$;", "PLANTED_tag_2b", "ALTER ROLE"),
+    "escape": ("ALTER ROLE lg_nosuch PASSWORD E'PLANTED_esc_3c\\n';", "PLANTED_esc_3c", "ALTER ROLE"),
+    "unicode": ("ALTER ROLE lg_nosuch PASSWORD U&'PLANTED_uni_4d';", "PLANTED_uni_4d", "ALTER ROLE"),
+    "options": ("CREATE USER MAPPING FOR CURRENT_USER SERVER lg_nosuch OPTIONS (password 'PLANTED_opt_5e');",
+                "PLANTED_opt_5e", "OPTIONS (password '***')"),
+    "api_key": ("UPDATE lg_nosuch SET api_key = 'PLANTED_key_6f';", "PLANTED_key_6f", "api_key = '***'"),
+    "dblink": ("SELECT dblink_connect('host=127.0.0.1 password=PLANTED_dbl_7g dbname=x');", "PLANTED_dbl_7g",
+               "password=*** dbname=x"),
+    "url": ("SELECT * FROM dblink('postgresql://u:PLANTED_url_8h@127.0.0.1/x', 'SELECT 1') AS t(a int);",
+            "PLANTED_url_8h", "postgresql://u:***@127.0.0.1/x"),
+}
+# What the server said about each failing statement, which the masking must not swallow.
+_SERVER_SAYS = {"sqlite": ("syntax error", "no such table", "no such function", "near "),
+                "postgresql": ("does not exist", "permission denied", "must be")}
+
+
+def _ok_migration(engine: str) -> str:
+    common = "CREATE TABLE lg_settings (api_key TEXT);\nUPDATE lg_settings SET api_key = 'PLANTED_ok_9i';\n"
+    return common + ("SET my.token TO 'PLANTED_ok_10j';\n" if engine == "postgresql" else "")
+
+
+def _sql_secrets_never_leave(project: Project) -> None:
+    t = Transcript()
+    engine = project.engine
+    project.add("0001_ok", _ok_migration(engine), "DROP TABLE lg_settings;")
+    t.run(project, "-v", "up", expect=0)
+    t.run(project, "--json", "history", expect=0)
+    secrets = ["PLANTED_ok_9i", "PLANTED_ok_10j"]
+    for i, (name, (sql, secret, kept)) in enumerate(SQL_SECRET_FORMS.items()):
+        secrets.append(secret)
+        path = project.add(f"{i + 2:04d}_{name}", sql)
+        result = t.run(project, "--debug", "-v", "--json", "up", expect=1)
+        assert "Traceback" in result.stderr, result  # the --debug traceback was searched too
+        line = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")][-1]
+        assert kept in line, (name, line)  # the statement is still shown, only its value masked
+        assert any(said in line for said in _SERVER_SAYS[engine]), (name, line)
+        if i == 0:
+            t.run(project, "up", expect=1)  # the plain terminal path
+        with pytest.raises(MigrationFailed) as info:
+            lockgate.up(project.settings(), on_event=lambda e: t.add(f"event {name}", repr(e)))
+        for text in (str(info.value), repr(info.value), json.dumps(info.value.to_dict()), info.value.statement,
+                     info.value.error):
+            t.add(f"exception of {name}", text)
+        path.unlink()
+    t.run(project, "history", expect=0)
+    t.run(project, "status", "--json", expect=0)
+    errors = [h["error"] for h in project.history() if h["error"]]
+    assert len(errors) == 2 * len(SQL_SECRET_FORMS) + 1, errors  # CLI and API for each, one plain `up`
+    assert all("'***'" in e or "=***" in e or ":***@" in e for e in errors), errors  # the statement is there
+    log = project.log_file.read_text(encoding="utf-8")
+    assert "migration_failed" in log
+    t.add("log", log)
+    _check_everything(project, t, skip=set(project.migrations.iterdir()))  # the SQL files hold them, of course
+    t.assert_clean(*secrets)
+
+
+def test_secrets_written_in_sql_never_leave_postgresql(pg_password_db: PasswordDb, tmp_path: Path) -> None:
+    _sql_secrets_never_leave(Project(tmp_path / "p", pg_password_db.url))
+
+
+def test_secrets_written_in_sql_never_leave_sqlite(tmp_path: Path) -> None:
+    _sql_secrets_never_leave(Project(tmp_path / "p", f"sqlite:///{tmp_path}/p/test.db"))

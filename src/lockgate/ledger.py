@@ -16,6 +16,7 @@ from . import __version__
 from .dialects.base import Adapter, ForeignLedger
 from .errors import ForeignLedgerError
 from .model import Direction, HistoryEntry
+from .redact import redact_text
 from .urls import DatabaseUrl
 
 
@@ -81,7 +82,7 @@ class Ledger:
         duration = (finished - started).total_seconds() * 1000.0
         return Op(f"INSERT INTO {self.a.history} {self._HISTORY_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (self.ctx.run_id, ident, direction.value, checksum, _ts(self.a, started), _ts(self.a, finished),
-                   duration, outcome, error, self.ctx.os_user, self.ctx.host, __version__, note))
+                   duration, outcome, _redacted(error), self.ctx.os_user, self.ctx.host, __version__, _redacted(note)))
 
     def history_op_server_timed(self, ident: str, direction: Direction, *, checksum: str | None, outcome: str,
                                 note: str | None = None) -> Op:
@@ -90,7 +91,7 @@ class Ledger:
         return Op(f"INSERT INTO {self.a.history} {self._HISTORY_COLUMNS} VALUES (?, ?, ?, ?, {start}, {now},"
                   f" EXTRACT(EPOCH FROM ({now} - {start})) * 1000, ?, NULL, ?, ?, ?, ?)",
                   (self.ctx.run_id, ident, direction.value, checksum, outcome, self.ctx.os_user, self.ctx.host,
-                   __version__, note))
+                   __version__, _redacted(note)))
 
     def record(self, ident: str, direction: Direction, *, checksum: str | None, started: datetime,
                outcome: str, error: str | None = None, note: str | None = None) -> float:
@@ -111,6 +112,11 @@ class Ledger:
 
     def set_checksum(self, ident: str, checksum: str) -> None:
         self.run(self.checksum_op(ident, checksum))
+
+
+def _redacted(text: str | None) -> str | None:
+    # The history table is a sink like the log: an error quoting SQL must not carry a password there.
+    return redact_text(text) if text else text
 
 
 def _ts(adapter: Adapter, value: datetime) -> Any:

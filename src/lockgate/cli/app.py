@@ -135,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _run_click(args: list[str] | None) -> int:
     """Run the command; click's own errors become one line, like lockgate's (click prints four)."""
+    from ..redact import redact_text  # click may quote a flag's value: --database-url's too
+
     try:
         rv = cli.main(args=args, prog_name="lockgate", standalone_mode=False)
     except click.UsageError as exc:
@@ -145,10 +147,10 @@ def _run_click(args: list[str] | None) -> int:
         # One line, as lockgate's own errors are (click lists a choice's values on lines of their own).
         message = " ".join(exc.format_message().split())
         end = "" if message.endswith((".", "?", "!", ")")) else "."
-        click.echo(f"error: {message}{end} Run `{where} --help` for the options.", err=True)
+        click.echo(redact_text(f"error: {message}{end} Run `{where} --help` for the options."), err=True)
         return exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(redact_text(f"error: {exc.format_message()}"), err=True)
         return exc.exit_code
     except click.Abort:
         click.echo("Aborted.", err=True)

@@ -15,6 +15,7 @@ from typing import IO, Any, Sequence
 import click
 
 from ..model import BaselineReport, Event, HistoryEntry, MigrationStatus, RunReport, State, VerifyProblem
+from ..redact import redact_strings, redact_text
 
 _STATE_COLOUR = {State.APPLIED: "green", State.PENDING: "yellow", State.DIRTY: "red",
                  State.CHECKSUM_MISMATCH: "red", State.MISSING: "magenta"}
@@ -44,8 +45,9 @@ class Renderer:
             return text
         return click.style(text, fg=colour, bold=bold)
 
+    # Every line and JSON document goes through redact: the terminal is a sink like the log.
     def out(self, text: str = "") -> None:
-        click.echo(text, color=self.out_colour)
+        click.echo(redact_text(text), color=self.out_colour)
 
     def done(self, text: str) -> None:
         """A line saying that an action went well: what -q ("only errors") leaves out."""
@@ -54,14 +56,14 @@ class Renderer:
 
     def note(self, text: str, colour: str | None = None) -> None:
         if not self.quiet:
-            click.echo(self.style(text, colour, err=True), err=True, color=self.err_colour)
+            click.echo(self.style(redact_text(text), colour, err=True), err=True, color=self.err_colour)
 
     def error(self, message: str) -> None:
         prefix = self.style("error:", "red", err=True, bold=True)
-        click.echo(f"{prefix} {message}", err=True, color=self.err_colour)
+        click.echo(f"{prefix} {redact_text(message)}", err=True, color=self.err_colour)
 
     def emit_json(self, data: Any) -> None:
-        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+        click.echo(json.dumps(redact_strings(data), indent=2, default=str, ensure_ascii=False))
 
     # -- progress events from the API --------------------------------------
     def on_event(self, event: Event) -> None:
@@ -81,7 +83,7 @@ class Renderer:
             if self._progress is not None:
                 self._progress.update(self._task, advance=1, description=str(version))
                 if self.verbose:
-                    self._progress.console.print(f"{event.message}: {version}")
+                    self._progress.console.print(redact_text(f"{event.message}: {version}"))
                 return
             ms = event.fields.get("duration_ms")
             self.note(f"{self.prefix}{self.style('✓', 'green', err=True)} {version} "

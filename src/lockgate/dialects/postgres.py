@@ -51,15 +51,17 @@ class PostgresAdapter:
         # long statement, the server notices within a second, rolls back and frees the lock,
         # instead of running on until the statement ends. As a start-up option it survives RESET ALL.
         options = "-c client_connection_check_interval=1000"
+        # The URL's own ?connect_timeout= wins: a keyword argument would override it.
+        timeout: dict[str, Any] = {} if "connect_timeout" in url.options else {"connect_timeout": 10}
         try:
             try:
                 conn = psycopg.connect(url.secret(), autocommit=True, application_name="lockgate",
-                                       connect_timeout=10, options=options)
+                                       options=options, **timeout)
             except psycopg.OperationalError as exc:
                 if "client_connection_check_interval" not in str(exc):
                     raise
                 conn = psycopg.connect(url.secret(), autocommit=True, application_name="lockgate",
-                                       connect_timeout=10)  # a server older than 14
+                                       **timeout)  # a server older than 14
         except psycopg.Error as exc:
             raise _connect_error(exc, url) from None
         return cls(conn, url, ledger_table)
