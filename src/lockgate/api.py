@@ -27,7 +27,7 @@ from .events import EventCallback
 from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State,
                     StepResult, VerifyProblem)
 from .planner import resolve_target, statuses, version_of
-from .runner import prepare
+from .prepare import prepare
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
@@ -44,20 +44,24 @@ def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "p
     migrations = discover(settings.migrations_dir)
     with open_session(settings, on_event=None, lock=False, log=False) as s:
         rows = s.adapter.read_ledger()
-    result = statuses(migrations, rows, settings.component)
-    if phases == "none":
-        return result
-    wanted = {st.ident for st in result if phases == "all" or st.state is not State.APPLIED}
-    chosen = [m for m in migrations if m.ident in wanted]
-    if not chosen:
-        return result
+        result = statuses(migrations, rows, settings.component)
+        if phases == "none":
+            return result
+        wanted = {st.ident for st in result if phases == "all" or st.state is not State.APPLIED}
+        chosen = [m for m in migrations if m.ident in wanted]
+        if not chosen:
+            return result
+        from .prepare import describe_tx_mode
+
+        unapplied = {st.ident for st in result if st.state is not State.APPLIED}  # what the next up runs
+        modes = {m.ident: describe_tx_mode(s.adapter, m) for m in chosen if m.ident in unapplied}
     from dataclasses import replace
 
     from .lint import LintOptions, lint_migrations
 
     report = lint_migrations(chosen, LintOptions(), jobs=1)
     phase = {m.ident: f.phase.value for m, f in zip(chosen, report.files)}
-    return [replace(st, phase=phase.get(st.ident)) for st in result]
+    return [replace(st, phase=phase.get(st.ident), transaction=modes.get(st.ident)) for st in result]
 
 
 def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import MigrationFileError
+from .txmode import no_transaction_marker
 
 if TYPE_CHECKING:
     from .model import Migration, MigrationFile
@@ -64,7 +65,7 @@ def read_migration_file(path: Path) -> MigrationFile:
     if text.startswith("\ufeff"):
         text = text[1:]
     return MigrationFile(path=path, text=text, checksum=hashlib.sha256(data).hexdigest(),
-                         no_transaction=NO_TRANSACTION in header_directives(text))
+                         no_transaction=no_transaction_marker(text) is not None)
 
 
 @dataclass(frozen=True)

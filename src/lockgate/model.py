@@ -84,11 +84,15 @@ class MigrationStatus:
     component: str
     path: Path | None
     phase: str | None = None  # expand, contract or mixed (see lockgate.lint.classify); None: not classified
+    # How the next up runs it (lockgate.txmode.TxMode.describe): "transaction", "no transaction (only
+    # CREATE INDEX CONCURRENTLY)", "refused (...)"; None: not asked (applied, or phases="none")
+    transaction: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "version": self.ident,
             "phase": self.phase,
+            "transaction": self.transaction,
             "state": self.state.value,
             "applied_at": self.applied_at.isoformat() if self.applied_at else None,
             "checksum": self.checksum,

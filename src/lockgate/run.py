@@ -24,7 +24,8 @@ from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, EmptyDo
 from .events import EventCallback
 from .model import Direction, LedgerRow, Migration, RunReport, Statement, StepResult
 from .planner import resolve_target, version_of
-from .runner import Runner, down_state, prepare
+from .prepare import down_state, runnable
+from .runner import Runner
 from .session import Session, open_session
 
 
@@ -128,13 +129,13 @@ def recover_dirty(run: Run) -> None:
         if m is None or m.down is None:
             s.emit("recover_failed", "No down migration found for dirty migration", level="error", version=r.version)
             raise MissingDownError(r.version, dirty=True)
-        stmts = prepare(s.adapter, m, down=True)
+        runs, stmts = runnable(s.adapter, m, down=True)  # the file as it runs (lockgate.prepare)
         if not stmts:
             # A down file of comments undoes nothing: "recovering" with it would then apply the
             # migration over what the failed run left (an INVALID index that IF NOT EXISTS skips).
             s.emit("recover_failed", "Down file of dirty migration has no SQL", level="error", version=r.version)
             raise EmptyDownError(r.version, m.down.path)
-        plans.append((m, stmts))
+        plans.append((runs, stmts))
     run.recovered = idents
     if run.options.dry_run:
         return
@@ -161,8 +162,8 @@ def choose_pending(run: Run) -> None:
 def prepare_files(run: Run) -> None:
     """Split and check every file the run will execute, before the first one runs."""
     down = run.options.direction is Direction.DOWN
-    run.plans = [Planned(p.migration, prepare(run.session.adapter, p.migration, down=down), p.row)
-                 for p in run.plans]
+    # runnable: the file as it runs, a wrapping BEGIN/COMMIT left out or marked no-transaction (lockgate.prepare)
+    run.plans = [Planned(*runnable(run.session.adapter, p.migration, down=down), p.row) for p in run.plans]
 
 
 def lint_pending(run: Run) -> None:

@@ -19,43 +19,16 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from .dialects.base import Adapter
-from .errors import EmptyMigrationError, LockgateError, MigrationFailed, MigrationFileError, MissingDownError
+from .errors import MigrationFailed, MissingDownError
 from .events import Emitter
 from .ledger import Ledger, Op
 from .model import Direction, Migration, MigrationFile, Statement, StepResult
-from .sqltext import is_transaction_control, statement_at
+# Re-exported: the checks made before a run, and how a file runs, live in lockgate.prepare.
+from .prepare import down_state as down_state, prepare as prepare, runnable as runnable
+from .sqltext import statement_at
 
 # Errors that depend on timing or other sessions: re-running to find the statement proves nothing.
 _NO_DIAGNOSIS_CLASSES = ("08", "40", "53", "55", "57")
-
-
-def prepare(adapter: Adapter, migration: Migration, *, down: bool = False) -> list[Statement]:
-    """Split a file and check it before anything runs; raises on an empty up or a
-    transactional file holding its own BEGIN/COMMIT."""
-    f = migration.down if down else migration.up
-    if f is None:
-        raise MissingDownError(migration.ident)
-    statements = adapter.split(f.text)
-    if not statements and not down:
-        raise EmptyMigrationError(migration.ident, f.path)
-    if not f.no_transaction:
-        for st in statements:
-            if is_transaction_control(st):
-                word = " ".join(st.sql.split())[:20]
-                raise MigrationFileError(
-                    f"Migration {f.path.name}:{st.line}: {word!r} controls the transaction itself, but lockgate "
-                    "already runs each migration in one transaction.",
-                    paths=[f.path], line=st.line,
-                    hint="Remove the BEGIN/COMMIT/ROLLBACK lines, or put `-- lockgate:no-transaction` "
-                         "at the top of the file if it must manage transactions itself.")
-    return statements
-
-
-def down_state(adapter: Adapter, migration: Migration) -> str:
-    """What the down file could undo: ``sql``, ``empty`` (only comments) or ``missing``."""
-    if migration.down is None:
-        return "missing"
-    return "sql" if adapter.split(migration.down.text) else "empty"
 
 
 @dataclass(frozen=True)

@@ -286,7 +286,9 @@ def test_recovery_down_file_needing_no_transaction_names_the_directive(pg_projec
     p = pg_project
     p.add("0001_users", USERS)
     p.add("0002_idx6", "CREATE UNIQUE INDEX CONCURRENTLY idx6 ON users (score);",
-          "DROP INDEX CONCURRENTLY IF EXISTS idx6;", no_transaction=True)
+          # An ordinary statement beside it: a down file of only DROP INDEX CONCURRENTLY would run
+          # outside a transaction by itself (lockgate.txmode).
+          "SELECT count(*) FROM users;\nDROP INDEX CONCURRENTLY IF EXISTS idx6;", no_transaction=True)
     with pytest.raises(MigrationFailed):
         lockgate.up(p.settings())
     p.execute("UPDATE users SET score = id")
@@ -313,8 +315,8 @@ def test_up_file_needing_no_transaction_names_the_directive(pg_project: Project)
 
 def test_down_file_needing_no_transaction_names_the_directive(pg_project: Project) -> None:
     pg_project.add("0001_t", "CREATE TABLE t (id INTEGER);")
-    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_id ON t (id);", "DROP INDEX CONCURRENTLY t_id;",
-                   no_transaction=True)
+    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_id ON t (id);",
+                   "SELECT count(*) FROM t;\nDROP INDEX CONCURRENTLY t_id;", no_transaction=True)
     s = pg_project.settings()
     lockgate.up(s)
     with pytest.raises(MigrationFailed) as info:

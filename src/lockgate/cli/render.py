@@ -133,7 +133,8 @@ class Renderer:
             applied = r.applied_at.strftime("%Y-%m-%d %H:%M:%S") if r.applied_at else "-"
             state = self.style(f"{r.state.value:<17}", _STATE_COLOUR[r.state])
             phase = f"  {r.phase}" if r.phase else ""
-            self.out(f"{comp}{r.ident:<{width}}  {state} {applied:<19}  {r.checksum[:12]}{phase}")
+            runs = f"  {r.transaction}" if r.transaction and r.transaction != "transaction" else ""
+            self.out(f"{comp}{r.ident:<{width}}  {state} {applied:<19}  {r.checksum[:12]}{phase}{runs}")
         counts: dict[str, int] = {}
         for r in rows:
             counts[r.state.value] = counts.get(r.state.value, 0) + 1

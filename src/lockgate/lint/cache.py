@@ -321,6 +321,11 @@ def _code_signature() -> list[Any]:
                         out.append([entry.name, len(data), zlib.crc32(data)])
         except OSError:
             out.append([str(folder), None])
+    try:  # how a file runs (in a transaction or not) is decided outside lint/, and changes findings
+        data = read_bytes(here.parent / "txmode.py")
+        out.append(["txmode.py", len(data), zlib.crc32(data)])
+    except OSError:
+        out.append(["txmode.py", None])
     spec = importlib.util.find_spec("pglast")  # finds, does not import
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
         try:

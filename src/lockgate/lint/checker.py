@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..txmode import only_nontransactional
 from .context import FileContext
 from .directives import Directives, Ignore, read_directives
 from .finding import Finding, Severity, Suppression
@@ -56,6 +57,10 @@ class Checker:
         directives = read_directives(source)
         notes = list(directives.notes)
         no_tx = directives.no_transaction if no_transaction is None else no_transaction
+        if not no_tx:  # only CREATE INDEX CONCURRENTLY and the like: `up` runs it outside a transaction
+            cut = directives.down_section_from
+            no_tx = only_nontransactional([(st.kind, st.node) for st in source.top_level
+                                           if cut is None or st.start < cut], self.pg_version * 10000) is not None
         ctx = FileContext(source, options=self.options, pg_version=self.pg_version, state=state,
                           live=self.live, no_transaction=no_tx, ident=ident, has_down=has_down,
                           contract_tag=directives.contract_tag is not None)

@@ -10,8 +10,10 @@
   for migrations the engine's reading is used).
 * ``-- migrate:down`` (dbmate), ``-- +goose Down`` (goose), ``-- +migrate Down``
   (sql-migrate): in those single-file layouts the statements after it are the
-  rollback and are not linted. goose's ``-- +goose NO TRANSACTION`` counts as
-  ``-- lockgate:no-transaction``.
+  rollback and are not linted. The peers' no-transaction markers count as
+  ``-- lockgate:no-transaction``: dbmate's ``-- migrate:up transaction:false``, goose's
+  ``-- +goose NO TRANSACTION``, sql-migrate's ``-- +migrate notransaction``, Atlas's
+  ``-- atlas:txmode none``, morph's ``-- morph:nontransactional`` (see lockgate.txmode).
 
 >>> from lockgate.lint.source import parse_source
 >>> src = parse_source("-- lockgate:ignore drop-table legacy, unused since 2023\\nDROP TABLE legacy;")
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..txmode import is_no_transaction_marker
 from .source import Comment, Source, Stmt
 
 IGNORE = "lockgate:ignore"
@@ -31,7 +34,6 @@ IGNORE_FILE = "lockgate:ignore-file"
 NO_TRANSACTION = "lockgate:no-transaction"
 CONTRACT_TAG = "contract-phase-ok"
 _OTHER_DOWN = frozenset({"+goose down", "+migrate down"})
-_OTHER_NO_TX = frozenset({"+goose no transaction", "+migrate notransaction"})
 
 
 class Ignore(NamedTuple):
@@ -70,7 +72,7 @@ def read_directives(source: Source) -> Directives:
         lowered = word.lower().rstrip(":")
         if lowered.startswith(CONTRACT_TAG) and tag is None:
             tag = (c.line, body[len(CONTRACT_TAG):].lstrip(": ").strip())
-        elif (lowered == NO_TRANSACTION or " ".join(body.lower().split()) in _OTHER_NO_TX) and c.start < first_start:
+        elif is_no_transaction_marker(body) and c.start < first_start:
             no_tx = True
         elif (lowered == "migrate:down" or " ".join(body.lower().split()[:2]) in _OTHER_DOWN) and down_from is None:
             down_from = c.start

@@ -27,6 +27,7 @@ from .non_idempotent import NonIdempotent
 from .parse_error import ParseError
 from .rename import Rename
 from .set_not_null import SetNotNull
+from .transaction_control import TransactionControl
 from .truncate import Truncate
 from .unbounded_dml import UnboundedDml
 from .unique_constraint_without_index import UniqueConstraintWithoutIndex
@@ -48,6 +49,7 @@ RULES: tuple[Rule, ...] = (
     ChangeColumnType(),
     Rename(),
     ConcurrentlyInTransaction(),
+    TransactionControl(),
     MissingLockTimeout(),
     NonIdempotent(),
     MissingDown(),

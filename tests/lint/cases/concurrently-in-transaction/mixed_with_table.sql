@@ -1,0 +1,4 @@
+-- One ordinary statement beside it: the file runs in a transaction, and the index fails.
+SET lock_timeout = '5s';
+CREATE TABLE IF NOT EXISTS t (id int);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_t ON t (id); -- expect: concurrently-in-transaction
