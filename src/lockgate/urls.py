@@ -118,7 +118,7 @@ def _check_userinfo(raw: str) -> None:
     authority, tail = rest[:end], rest[end:]
     if "@" in authority:  # user info as libpq reads it: up to the first @
         userinfo, hosts = authority.split("@", 1)
-        if ("@" not in tail and _hosts_ok(hosts) and not _BAD_ESCAPE.search(userinfo)
+        if ("@" not in tail and "@" not in hosts and not _BAD_ESCAPE.search(userinfo)
                 and "[" not in userinfo and "]" not in userinfo):
             return
     elif _hosts_ok(authority) and _at_only_in_query_values(tail):
