@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lockgate import load_settings
 from lockgate.errors import ConfigError, UnknownComponentError
@@ -264,3 +268,97 @@ def _toml(table: dict[str, object], header: str) -> str:
 
     lines = [header] if header else []
     return "\n".join(lines + [f"{k} = {value(v)}" for k, v in table.items()]) + "\n"
+
+
+# -- properties: precedence and ${VAR} interpolation, whatever the inputs -------------------------
+
+# Each layer, lowest precedence first, with where it writes a setting KEY of component COMP.
+# Environment variables come from the env file and the environment (the environment wins for
+# the same variable); a component's own variable beats the generic one, wherever each comes from.
+LAYERS = ("file", "component_table", "envfile_generic", "environ_generic", "envfile_specific",
+          "environ_specific", "flag")
+SETTING_VALUES = {"migrations_dir": lambda layer: f"dir_{layer}", "ledger_table": lambda layer: f"ledger_{layer}",
+                  "lock_wait": lambda layer: str(LAYERS.index(layer) + 1)}
+
+
+def _read_back(s, key: str) -> object:
+    return {"migrations_dir": lambda: s.migrations_dir.name, "ledger_table": lambda: s.ledger_table,
+            "lock_wait": lambda: s.lock_wait}[key]()
+
+
+def _expected(key: str, value: str) -> object:
+    return float(value) if key == "lock_wait" else value
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(sorted(SETTING_VALUES)), components=st.booleans(),
+       present=st.sets(st.sampled_from(LAYERS)))
+def test_the_highest_layer_that_sets_a_value_wins(key: str, components: bool, present: set[str]) -> None:
+    import tempfile
+
+    if not components:  # one component: no component table, no per-component variable
+        present = {p for p in present if p in ("file", "envfile_generic", "environ_generic", "flag")}
+    value = SETTING_VALUES[key]
+
+    def toml_value(layer: str) -> object:  # lock_wait as a TOML number, the others as strings
+        return _expected(key, value(layer))
+
+    lines = [f"{key} = {json.dumps(toml_value('file'))}"] if "file" in present else []
+    if components:
+        lines += ["[components.orders]"]
+        if "component_table" in present:
+            lines += [f"{key} = {json.dumps(toml_value('component_table'))}"]
+        lines += ["[components.billing]"]
+    generic, specific = f"LOCKGATE_{key.upper()}", f"LOCKGATE_ORDERS_{key.upper()}"
+    env_file = {generic: value("envfile_generic")} if "envfile_generic" in present else {}
+    environ = {generic: value("environ_generic")} if "environ_generic" in present else {}
+    if "envfile_specific" in present:
+        env_file[specific] = value("envfile_specific")
+    if "environ_specific" in present:
+        environ[specific] = value("environ_specific")
+    flags = {key: toml_value("flag")} if "flag" in present else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "lockgate.toml").write_text("\n".join(lines) + "\n")
+        (root / "migrate.env").write_text("".join(f"{k}={v}\n" for k, v in env_file.items()))
+        s = load_settings(root, component="orders" if components else None, env_file=root / "migrate.env",
+                          environ=environ, **flags)
+    winner = max(present, key=LAYERS.index, default=None)
+    default = {"migrations_dir": "migrations", "ledger_table": "schema_migrations", "lock_wait": 60.0}[key]
+    assert _read_back(s, key) == (default if winner is None else _expected(key, value(winner)))
+
+
+VAR_NAME = st.from_regex(r"[A-Z_][A-Z0-9_]{0,6}", fullmatch=True)
+PLAIN = st.text(alphabet=string.ascii_letters + string.digits + "_-.", max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(parts=st.lists(st.one_of(st.tuples(st.just("text"), PLAIN), st.tuples(st.just("$$"), st.just("")),
+                                st.tuples(st.just("var"), VAR_NAME)), max_size=6),
+       data=st.data())
+def test_interpolation_substitutes_each_variable_and_keeps_dollar_dollar_literal(parts: list[tuple[str, str]],
+                                                                                 data: st.DataObject) -> None:
+    import tempfile
+
+    names = sorted({name for kind, name in parts if kind == "var"})
+    where = {n: data.draw(st.sampled_from(["environ", "envfile", "both", "nowhere"]), label=n) for n in names}
+    values = {n: data.draw(PLAIN, label=f"value of {n}") for n in names}
+    template = "m" + "".join({"text": v, "$$": "$$", "var": f"${{{v}}}"}[k] for k, v in parts)
+    env_file = {n: "from_env_file" if where[n] == "both" else values[n] for n in names
+                if where[n] in ("envfile", "both")}
+    environ = {n: values[n] for n in names if where[n] in ("environ", "both")}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "lockgate.toml").write_text(f"migrations_dir = {json.dumps(template)}\n")
+        (root / "migrate.env").write_text("".join(f"{k}={v}\n" for k, v in env_file.items()))
+        unset = [n for n in names if where[n] == "nowhere"]
+        if unset:
+            with pytest.raises(ConfigError) as info:
+                load_settings(root, env_file=root / "migrate.env", environ=environ)
+            assert any(f"${{{n}}}" in info.value.message for n in unset), info.value.message
+            assert info.value.exit_code == 2
+            return
+        s = load_settings(root, env_file=root / "migrate.env", environ=environ)
+        # The environment beats the env file for the same variable; $$ is one literal dollar.
+        expected = "m" + "".join({"text": v, "$$": "$", "var": values.get(v, "")}[k] for k, v in parts)
+        assert s.migrations_dir == root.resolve() / expected
