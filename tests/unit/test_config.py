@@ -328,7 +328,7 @@ def test_the_highest_layer_that_sets_a_value_wins(key: str, components: bool, pr
     assert _read_back(s, key) == (default if winner is None else _expected(key, value(winner)))
 
 
-VAR_NAME = st.from_regex(r"[A-Z_][A-Z0-9_]{0,6}", fullmatch=True)
+VAR_NAME = st.from_regex(r"_?[A-Z][A-Z0-9_]{0,6}", fullmatch=True)  # what a dotenv file can name
 PLAIN = st.text(alphabet=string.ascii_letters + string.digits + "_-.", max_size=6)
 
 
