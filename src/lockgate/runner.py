@@ -25,6 +25,7 @@ from .ledger import Ledger, Op
 from .model import Direction, Migration, MigrationFile, Statement, StepResult
 # Re-exported: the checks made before a run, and how a file runs, live in lockgate.prepare.
 from .prepare import down_state as down_state, prepare as prepare, runnable as runnable
+from .signals import MigrationInterrupted, signal_of
 from .sqltext import statement_at
 
 # Errors that depend on timing or other sessions: re-running to find the statement proves nothing.
@@ -96,13 +97,14 @@ class Runner:
                       checksum=m.checksum, error=failure.error, file=failure.path.name,
                       line=failure.line or None, statement=failure.snippet or None)
             raise
-        except BaseException as exc:  # Ctrl-C, a lost connection: the row tells the truth, say so and go
+        except BaseException as exc:  # Ctrl-C, SIGTERM, a lost connection: the row tells the truth, say so and go
             self.a.rollback()
-            self._record_failure(step, started, "interrupted" if isinstance(exc, KeyboardInterrupt)
-                                 else type(exc).__name__)
-            self.emit("migration_failed", "Migration interrupted", level="error", version=m.ident, type=step.kind,
-                      checksum=m.checksum, error=type(exc).__name__)
-            raise
+            if not isinstance(exc, KeyboardInterrupt):
+                self._record_failure(step, started, type(exc).__name__)
+                self.emit("migration_failed", "Migration interrupted", level="error", version=m.ident,
+                          type=step.kind, checksum=m.checksum, error=type(exc).__name__)
+                raise
+            raise self._interrupted(step, started, exc) from None
         ms = (time.perf_counter() - t0) * 1000
         finished = {"up": "Migration applied successfully", "down": "Migration rolled back successfully",
                     "recover": "Dirty migration recovered"}[step.kind]
@@ -225,10 +227,36 @@ class Runner:
             self.a.rollback()
             raise
 
-    def _record_failure(self, step: _Step, started: datetime, error: str) -> None:
+    def _interrupted(self, step: _Step, started: datetime, exc: KeyboardInterrupt) -> MigrationInterrupted:
+        """What a signal left, read from the ledger: the statement may have finished, and
+        the migration committed, in the instant before the signal arrived."""
+        m = step.migration
+        state = self._state_after_interrupt(step)
+        signum = int(signal_of(exc))
+        interrupted = MigrationInterrupted(m.ident, step.kind, state, signum)
+        if state != "committed":  # a committed run wrote its own history row, `applied`
+            self._record_failure(step, started, interrupted.message, outcome="interrupted")
+        self.emit("migration_interrupted", interrupted.message, level="error" if state != "committed" else "warn",
+                  version=m.ident, type=step.kind, checksum=m.checksum, state=state,
+                  signal=signal_of(exc).name)
+        return interrupted
+
+    def _state_after_interrupt(self, step: _Step) -> str:
+        try:
+            rows = self.a.read_ledger() or []
+        except Exception:  # the connection is gone (or still busy): nobody can tell from here
+            return "unknown"
+        row = next((r for r in rows if r.version == step.migration.ident), None)
+        if step.direction is Direction.UP:
+            return "rolled_back" if row is None else "dirty" if row.dirty else "committed"
+        # A down file or a recovery that committed has deleted the row.
+        return "committed" if row is None else "dirty" if row.dirty and not step.already_dirty else (
+            "rolled_back")
+
+    def _record_failure(self, step: _Step, started: datetime, error: str, *, outcome: str = "failed") -> None:
         try:
             self.ledger.run(self.ledger.history_op(step.migration.ident, step.direction,
                                                    checksum=step.migration.checksum, started=started,
-                                                   outcome="failed", error=error, note=step.note))
+                                                   outcome=outcome, error=error, note=step.note))
         except Exception:
             pass  # the connection may be gone; the failure itself is what the user must see

@@ -128,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     gc.freeze()
     # Without this, click turns a closed pipe into exit 1, and a pipe that closes only at the
     # interpreter's last flush into "Exception ignored ... BrokenPipeError" and exit 120.
-    with _closed_pipes_tolerated():
+    from ..signals import sigterm_as_interrupt
+
+    # SIGTERM (Kubernetes, systemd, CI cancellation) stops a run as Ctrl-C does: see lockgate.signals.
+    with _closed_pipes_tolerated(), sigterm_as_interrupt():
         code = _run_click(list(argv) if argv is not None else None)
     sys.exit(code)
 
@@ -152,7 +155,11 @@ def _run_click(args: list[str] | None) -> int:
     except click.ClickException as exc:
         click.echo(redact_text(f"error: {exc.format_message()}"), err=True)
         return exc.exit_code
-    except click.Abort:
+    except click.Abort as exc:
         click.echo("Aborted.", err=True)
+        if isinstance(exc.__context__, KeyboardInterrupt):  # a signal while click read the flags
+            from ..signals import exit_code
+
+            return exit_code(exc.__context__)
         return 1
     return rv if isinstance(rv, int) else 0

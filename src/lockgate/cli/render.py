@@ -104,7 +104,8 @@ class Renderer:
             tag = self.style(f"{sev}[{rule}]", colour, err=True)
             self.note(f"lint {tag} {where}: {event.message}")
             return
-        if event.event in ("migration_failed", "recover_failed"):  # the error that ends the run says it
+        # The error that ends the run says it.
+        if event.event in ("migration_failed", "recover_failed", "migration_interrupted"):
             self.stop_progress()
             return
         if event.level in ("warn", "error"):
@@ -222,7 +223,7 @@ class Renderer:
         for component, r in rows:
             when = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
             ms = f"{r.duration_ms:.0f} ms" if r.duration_ms is not None else "-"
-            colour = "red" if r.outcome == "failed" else None
+            colour = "red" if r.outcome in ("failed", "interrupted") else None
             extra = f"  {r.error}" if r.error else (f"  ({r.note})" if r.note else "")
             comp = f"{component:<12} " if show_component else ""
             outcome = self.style(f"{r.outcome:<12}", colour)

@@ -89,10 +89,16 @@ def fail(state: CliState | None, exc: BaseException) -> NoReturn:
     debug = bool(state and state.debug) or os.environ.get("LOCKGATE_DEBUG") == "1"
     from ..redact import redact_text
 
+    from ..signals import MigrationInterrupted, exit_code, signal_of
+
     if isinstance(exc, LockgateError):
         message, code = str(exc), exc.exit_code
+    elif isinstance(exc, MigrationInterrupted):  # the runner read the ledger to say what it left
+        message, code = exc.message, exit_code(exc)
     elif isinstance(exc, KeyboardInterrupt):
-        message, code = "Interrupted; the running migration was rolled back (or left dirty if it was no-transaction).", 130
+        message = (f"Interrupted by {signal_of(exc).name} with no migration running; nothing was left half-done"
+                   " (lockgate status shows what is applied).")
+        code = exit_code(exc)
     else:
         message = redact_text(f"internal error: {type(exc).__name__}: {exc}. Re-run with --debug for the traceback "
                               "and report it.")
@@ -103,6 +109,9 @@ def fail(state: CliState | None, exc: BaseException) -> NoReturn:
         click.echo(redact_text("".join(traceback.format_exception(exc))), err=True)
     if state is not None and state.json and isinstance(exc, LockgateError):
         state.render.emit_json(exc.to_dict())
+    elif state is not None and state.json and isinstance(exc, KeyboardInterrupt):
+        state.render.emit_json({"error": type(exc).__name__, "message": message, "exit_code": code,
+                                "state": getattr(exc, "state", None)})
     if state is not None:
         state.render.stop_progress()
         state.render.error(message)

@@ -100,4 +100,5 @@ def redact_mapping(data: dict[str, Any], secrets: tuple[str, ...] = ()) -> dict[
     return {k: redact_value(k, v, secrets) for k, v in data.items()}
 
 
-__all__ = ["REDACTED", "is_secret_key", "may_hold_secret", "redact_mapping", "redact_strings", "redact_text", "redact_value"]
+__all__ = ["REDACTED", "is_secret_key", "may_hold_secret", "redact_mapping", "redact_strings", "redact_text",
+           "redact_value"]
