@@ -37,6 +37,7 @@ class Migration:
     description: str
     up: MigrationFile
     down_path: Path | None = None
+    one_file: bool = False  # dbmate's {version}_{description}.sql: up and down are its two sections
 
     @functools.cached_property
     def down(self) -> MigrationFile | None:
@@ -45,12 +46,12 @@ class Migration:
             return None
         from .discovery import read_migration_file
 
-        return read_migration_file(self.down_path)
+        return read_migration_file(self.down_path, section="down" if self.one_file else None)
 
     @property
     def ident(self) -> str:
-        """The identifier stored in the ledger, e.g. ``0010_add_products``."""
-        return self.up.path.name[: -len(".up.sql")]
+        """The identifier stored in the ledger, e.g. ``0010_add_products`` (for a dbmate file too)."""
+        return self.up.path.name[: -len(".sql" if self.one_file else ".up.sql")]
 
     @property
     def checksum(self) -> str:

@@ -55,7 +55,7 @@ def test_checksum_is_sha256_of_the_file_bytes(tmp_path: Path) -> None:
         assert out.split()[0] == m.checksum
 
 
-@pytest.mark.parametrize("name", ["0020_add_users.sql", "add_users.up.sql", "0020.up.sql", "0020_add users.up.sql",
+@pytest.mark.parametrize("name", ["0020_add_users.sql", "add_users.up.sql", "0020.up.sql",
                                   "v0020_add_users.up.sql", "0020_add_users.UP.sql", "0020_add_users.up.SQL"])
 def test_sql_file_with_a_bad_name_is_refused_by_name(tmp_path: Path, name: str) -> None:
     write_migration(tmp_path, "0010_ok", "SELECT 1;")
@@ -66,21 +66,12 @@ def test_sql_file_with_a_bad_name_is_refused_by_name(tmp_path: Path, name: str) 
     assert info.value.exit_code == 2
 
 
-def test_the_hint_renames_the_file_itself_and_knows_dbmates_one_file_format(tmp_path: Path) -> None:
+def test_the_hint_renames_the_file_itself(tmp_path: Path) -> None:
     (tmp_path / "0020_add_users.sql").write_text("CREATE TABLE users (id int);\n")
     with pytest.raises(MigrationFileError) as plain:
         discover(tmp_path)
     assert plain.value.hint == ("Rename it, e.g. 0020_add_users.sql -> 0020_add_users.up.sql "
                                 "(with a 0020_add_users.down.sql).")
-    (tmp_path / "0020_add_users.sql").unlink()
-    for name in ("20240101120000_create_users.sql", "20240202120000_add_name.sql"):
-        (tmp_path / name).write_text("-- migrate:up\nCREATE TABLE u (id int);\n-- migrate:down\nDROP TABLE u;\n")
-    with pytest.raises(MigrationFileError) as dbmate:
-        discover(tmp_path)
-    assert dbmate.value.message.startswith("Migration file names 20240101120000_create_users.sql, "
-                                           "20240202120000_add_name.sql do not match")
-    assert "dbmate's one-file format: split it at `-- migrate:down` into 20240101120000_create_users.up.sql" \
-        in (dbmate.value.hint or "")
 
 
 def test_files_that_are_not_sql_are_ignored(tmp_path: Path) -> None:
