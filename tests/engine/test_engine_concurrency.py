@@ -55,6 +55,18 @@ def sigkill(proc: subprocess.Popen[str]) -> None:
     proc.communicate()
 
 
+def signal_when_running(project: Project, fragment: str, sig: int, *, timeout: float = 15) -> tuple[int, str]:
+    """Run `lockgate up`, send ``sig`` once its session runs SQL containing ``fragment``; (exit, stderr)."""
+    proc = project.spawn("up")
+    try:
+        wait_for(lambda: running_sql(project, fragment), what=f"SQL with {fragment!r} to run")
+        proc.send_signal(sig)
+        code, _out, err = finish(proc, timeout=timeout)
+    finally:
+        sigkill(proc)
+    return code, err
+
+
 def _counting_migrations(project: Project, n: int, *, sleep_sql: str) -> None:
     project.add("0001_runs", "CREATE TABLE runs (version TEXT NOT NULL);\n"
                              "INSERT INTO runs VALUES ('0001');\n" + sleep_sql)
@@ -223,14 +235,8 @@ def test_sqlite_lock_wait_names_the_holder(sqlite_project: Project) -> None:
 
 def test_ctrl_c_cancels_the_server_side_query(pg_project: Project) -> None:
     pg_project.add("0001_slow", "CREATE TABLE half (id INTEGER);\nSELECT pg_sleep(30);")
-    proc = pg_project.spawn("up")
-    try:
-        wait_for(lambda: running_sql(pg_project, "pg_sleep(30)"), what="the slow migration to run")
-        proc.send_signal(signal.SIGINT)
-        code, out, err = finish(proc, timeout=10)
-    finally:
-        sigkill(proc)
-    assert code != 0
+    code, err = signal_when_running(pg_project, "pg_sleep(30)", signal.SIGINT)
+    assert code == 130 and "rolled back" in err, err
     assert "Traceback" not in err
     # The server stopped working on it: no 30 s orphan holding the lock and the transaction.
     wait_for(lambda: not running_sql(pg_project, "pg_sleep(30)"), timeout=15, what="the query to be cancelled")

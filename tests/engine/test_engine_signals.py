@@ -8,7 +8,7 @@ import signal
 
 import pytest
 from fixtures.projects import Project
-from test_engine_concurrency import finish, running_sql, sigkill, wait_for
+from test_engine_concurrency import finish, running_sql, sigkill, signal_when_running, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -26,13 +26,7 @@ def _outcomes(project: Project) -> list[tuple[str, str]]:
 
 def test_sigterm_cancels_the_statement_rolls_back_and_exits_143(pg_project: Project) -> None:
     pg_project.add("0001_slow", "CREATE TABLE half (id INTEGER);\nSELECT pg_sleep(30);")
-    proc = pg_project.spawn("up")
-    try:
-        wait_for(lambda: running_sql(pg_project, "pg_sleep(30)"), what="the slow migration to run")
-        proc.send_signal(signal.SIGTERM)
-        code, _out, err = finish(proc, timeout=15)
-    finally:
-        sigkill(proc)
+    code, err = signal_when_running(pg_project, "pg_sleep(30)", signal.SIGTERM)
     assert code == 143, err
     line = _error_line(err)
     assert "SIGTERM" in line and "0001_slow" in line and "rolled back" in line, line
@@ -47,13 +41,7 @@ def test_sigterm_cancels_the_statement_rolls_back_and_exits_143(pg_project: Proj
 def test_sigterm_in_a_no_transaction_migration_says_it_was_left_dirty(pg_project: Project) -> None:
     pg_project.add("0001_nt", "CREATE TABLE half (id INTEGER);\nSELECT pg_sleep(30);", "DROP TABLE half;",
                    no_transaction=True)
-    proc = pg_project.spawn("up")
-    try:
-        wait_for(lambda: running_sql(pg_project, "pg_sleep(30)"), what="the slow migration to run")
-        proc.send_signal(signal.SIGTERM)
-        code, _out, err = finish(proc, timeout=15)
-    finally:
-        sigkill(proc)
+    code, err = signal_when_running(pg_project, "pg_sleep(30)", signal.SIGTERM)
     assert code == 143, err
     assert "left dirty" in _error_line(err)
     assert pg_project.ledger()["0001_nt"][1] is True
