@@ -31,6 +31,7 @@ __all__ = [
     "baseline",
     "history",
     "lint_project",
+    "plan",
     "LockgateError",
     "State",
 ]
@@ -38,6 +39,7 @@ __all__ = [
 _LAZY = {
     "Project": "api", "init": "api", "new": "api", "status": "api", "up": "api", "down": "api",
     "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint_project": "api",
+    "plan": "safety.plan",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from .config import Settings, load_settings
     from .errors import LockgateError
     from .model import State
+    from .safety.plan import plan
 
 
 def __getattr__(name: str) -> Any:

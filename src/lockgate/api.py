@@ -28,6 +28,7 @@ from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migratio
                     StepResult, VerifyProblem)
 from .planner import resolve_target, statuses, version_of
 from .prepare import prepare
+from .safety.plan import plan
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
@@ -132,18 +133,23 @@ def verify(settings: Settings) -> list[VerifyProblem]:
 # -- changes -------------------------------------------------------------------
 def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto_recover: bool | None = None,
        allow_out_of_order: bool | None = None, ignore_missing: bool = False, skip_lint: bool = False,
-       lock_wait: float | None = None, on_event: EventCallback | None = None) -> RunReport:
+       lock_wait: float | None = None, sql: bool = False, rehearse: bool = False,
+       on_event: EventCallback | None = None) -> RunReport:
     """Apply pending migrations in order, each in its own transaction with its ledger row.
 
     Before any change: takes the lock, checks every applied checksum, handles dirty
     rows (auto-recovery runs their down files), refuses out-of-order pending files,
     checks every pending file, and lints them (the steps: :data:`lockgate.run.UP_STEPS`).
+    A dry run's report carries the plan (``report.plan``; ``sql``: with each file's SQL);
+    ``rehearse`` applies everything in one transaction, watches its locks and rolls it
+    all back (``report.rehearsal``; see :mod:`lockgate.safety.rehearsal`).
     """
     from .run import RunOptions, execute
 
     return execute(settings, RunOptions(Direction.UP, to=to, dry_run=dry_run, auto_recover=auto_recover,
                                         allow_out_of_order=allow_out_of_order, ignore_missing=ignore_missing,
-                                        skip_lint=skip_lint, lock_wait=lock_wait), on_event=on_event)
+                                        skip_lint=skip_lint, lock_wait=lock_wait, sql=sql, rehearse=rehearse),
+                   on_event=on_event)
 
 
 def down(settings: Settings, *, steps: int | None = None, to: str | None = None, dry_run: bool = False,
@@ -379,5 +385,5 @@ class Project:
         return new(self.settings, name, **kwargs)
 
 
-__all__ = ["Project", "RepairAction", "baseline", "down", "history", "init", "lint_project", "new", "repair", "status",
-           "up", "verify"]
+__all__ = ["Project", "RepairAction", "baseline", "down", "history", "init", "lint_project", "new", "plan", "repair",
+           "status", "up", "verify"]

@@ -7,6 +7,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,21 @@ class RunReport:
     recovered: tuple[str, ...] = ()
     planned: tuple[str, ...] = ()  # for dry runs: what would run, in order
     warnings: tuple[str, ...] = ()
+    # lockgate.safety's reports, each with to_dict(): a dry run's plan, a rehearsal, the post-checks
+    plan: Any = None
+    rehearsal: Any = None
+    post_checks: Any = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"component": self.component, "run_id": self.run_id, "dry_run": self.dry_run,
-                "steps": [s.to_dict() for s in self.steps], "recovered": list(self.recovered),
-                "planned": list(self.planned), "warnings": list(self.warnings)}
+        out: dict[str, object] = {
+            "component": self.component, "run_id": self.run_id, "dry_run": self.dry_run,
+            "steps": [s.to_dict() for s in self.steps], "recovered": list(self.recovered),
+            "planned": list(self.planned), "warnings": list(self.warnings)}
+        for key in ("plan", "rehearsal", "post_checks"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value.to_dict()
+        return out
 
 
 @dataclass(frozen=True)

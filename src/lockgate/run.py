@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from .config import Settings
 from .discovery import discover
@@ -42,6 +42,8 @@ class RunOptions:
     ignore_missing: bool = False
     skip_lint: bool = False
     lock_wait: float | None = None
+    sql: bool = False  # a dry run's plan carries each file's SQL
+    rehearse: bool = False  # apply in one transaction, watch the locks, roll everything back
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Run:
     plans: list[Planned] = field(default_factory=list)
     results: list[StepResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # go into each history row of this run
+    lint: Any = None  # the LintReport of lint_pending, when it ran
+    checks: list[Any] = field(default_factory=list)  # pre-check results, when they ran
+    plan: Any = None  # a dry run's lockgate.safety.plan.Plan
 
     @property
     def settings(self) -> Settings:
@@ -79,7 +84,7 @@ class Run:
         s = self.session
         if self.options.dry_run:
             return RunReport(s.settings.component, s.ctx.run_id, (), True, tuple(self.recovered),
-                             tuple(p.migration.ident for p in self.plans))
+                             tuple(p.migration.ident for p in self.plans), plan=self.plan)
         return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered))
 
 
@@ -184,6 +189,7 @@ def lint_pending(run: Run) -> None:
 
     options = LintOptions.from_config(dict(s.settings.lint))
     report = lint_migrations([p.migration for p in run.plans], options, live=s.adapter, cumulative=True)
+    run.lint = report
     for note in report.notes:
         s.emit("lint_note", note, level="warn")
     for f in report.active:
@@ -279,6 +285,8 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
         raise ConfigError("Give either --steps or --to, not both.")
     if options.steps is not None and options.steps < 1:
         raise ConfigError(f"--steps must be 1 or more, not {options.steps}.")
+    if options.rehearse:
+        raise ConfigError("--rehearse is not available yet.")
     migrations = discover(settings.migrations_dir)
     steps = tuple(before) if before is not None else (UP_STEPS if up else DOWN_STEPS)
     with open_session(settings, on_event=on_event, lock=not options.dry_run, lock_wait=options.lock_wait) as s:
@@ -287,6 +295,9 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
             step(run)
         if options.dry_run:
             emit_planned(run)
+            from .safety.plan import build_plan
+
+            run.plan = build_plan(run)
             return run.report()
         (apply or (apply_up if up else apply_down))(run)
         for step in after:

@@ -55,9 +55,10 @@ def cli(ctx: click.Context, database_url: str | None, config: str | None, env_fi
 
 from .commands import completion, history, init, new, status, verify  # noqa: E402
 from .lint_cmd import lint  # noqa: E402  (a command module of its own; it imports only click)
+from .plan_cmd import plan  # noqa: E402
 from .run_cmd import baseline, down, repair, up  # noqa: E402
 
-for _command in (init, new, status, up, down, verify, repair, baseline, history, lint, completion):
+for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, completion):
     cli.add_command(_command)
 
 

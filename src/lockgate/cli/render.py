@@ -148,6 +148,11 @@ class Renderer:
             return
         for rep in reports:
             prefix = f"[{rep.component}] " if len(reports) > 1 else ""
+            if rep.dry_run and rep.plan is not None:
+                from .plan_render import render_plan
+
+                render_plan(self, rep.plan)
+                continue
             if rep.dry_run:
                 if rep.recovered:
                     self.out(f"{prefix}Would recover dirty: {', '.join(rep.recovered)}")

@@ -16,21 +16,32 @@ from .state import CliState, handled, output_flags, pass_state
 @click.option("--ignore-missing", is_flag=True, help="Go on when applied migrations have no file any more.")
 @click.option("--skip-lint", is_flag=True, help="Apply even if the safety linter finds errors (recorded in history).")
 @click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@click.option("--sql", is_flag=True, help="With --dry-run: show the SQL each migration would run.")
+@click.option("--rehearse", is_flag=True, help="Apply in one transaction, report locks, row counts and times, "
+              "then roll everything back.")
 @output_flags
 @pass_state
 @handled
 def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, allow_out_of_order: bool,
-       ignore_missing: bool, skip_lint: bool, lock_wait: float | None) -> None:
+       ignore_missing: bool, skip_lint: bool, lock_wait: float | None, sql: bool, rehearse: bool) -> None:
     """Apply pending migrations, each in one transaction with its ledger row.
 
     \b
     Examples:
       lockgate up
       lockgate up --to 0010 --dry-run
+      lockgate up --dry-run --sql       # the plan, with the SQL of each migration
+      lockgate up --rehearse            # apply, watch the locks, roll back
       lockgate --component all up
     """
     from .. import api
 
+    if sql and not dry_run:
+        raise ConfigError("--sql shows what a dry run would execute: give it with --dry-run.",
+                          hint="lockgate up --dry-run --sql, or lockgate plan --sql")
+    if rehearse and dry_run:
+        raise ConfigError("--rehearse and --dry-run are two different runs; give one.",
+                          hint="--dry-run shows the plan; --rehearse applies it in a transaction and rolls it back.")
     reports = []
     every = state.all_settings()
     for s in every:
@@ -40,7 +51,7 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
                               allow_out_of_order=True if allow_out_of_order else None,
                               ignore_missing=ignore_missing, skip_lint=skip_lint,
                               lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
-                              on_event=state.render.on_event))
+                              sql=sql, rehearse=rehearse, on_event=state.render.on_event))
     state.render.report(reports, "apply", to=to)
 
 

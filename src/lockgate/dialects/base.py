@@ -5,6 +5,8 @@ Capability flags (documented attributes, never engine-name checks):
 * ``placeholder``: the DB-API parameter marker, ``%s`` or ``?``.
 * ``batch_transactions``: a transactional migration goes to the server as one message.
 * ``lints``: ``up`` runs the safety linter (its rules are PostgreSQL's).
+* ``reads_locks``: ``held_locks`` tells which relations this session has locked, in which
+  mode (PostgreSQL's pg_locks); SQLite locks the whole file and has no such view.
 """
 
 from __future__ import annotations
@@ -49,6 +51,33 @@ class Leftover:
 
     what: str
     undo: str
+
+
+@dataclass(frozen=True)
+class TableSize:
+    """How big a table is, as the server knows it without reading it.
+
+    ``rows`` is the planner's estimate (``reltuples``), None when the table was never
+    analysed; then ``bytes`` (its size on disk, indexes and TOAST included) is what is
+    known, and a table with nothing on disk is empty (``rows`` 0, ``source`` "empty").
+    """
+
+    schema: str
+    name: str
+    rows: int | None
+    bytes: int | None
+    source: str  # "estimate" (planner statistics), "empty" (nothing on disk), "not analysed", "exact" (counted)
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """A relation lock this session holds (pg_locks); the names are None once the relation is dropped."""
+
+    oid: int
+    schema: str | None
+    name: str | None
+    kind: str  # table, index, sequence, view, materialized view, toast, other
+    mode: str  # as the documentation writes it: ACCESS EXCLUSIVE
 
 
 class Adapter(Protocol):
@@ -100,6 +129,14 @@ class Adapter(Protocol):
     def columns(self, schema: str | None, name: str) -> Mapping[str, tuple[str, bool]]: ...
     def validated_checks(self, schema: str | None, name: str) -> list[str]: ...
     def is_driver_error(self, exc: BaseException) -> bool: ...
+
+    # what the plan, the rehearsal and the post-checks ask (lockgate.safety)
+    reads_locks: bool
+    def table_size(self, schema: str | None, name: str) -> TableSize | None: ...  # None: no such table
+    def row_count(self, schema: str | None, name: str) -> int: ...  # exact: count(*)
+    def index_table(self, schema: str | None, name: str) -> tuple[str, str] | None: ...  # the table of an index
+    def held_locks(self) -> list[HeldLock]: ...  # [] where not reads_locks
+    def execute_rowcount(self, sql: str) -> int: ...  # the rows the statement changed; -1 unknown
 
 
 def quote_ident(name: str) -> str:

@@ -15,7 +15,8 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, kept_name, poll_interval, quote_ident
+from .base import (ForeignLedger, HeldLock, Leftover, TableSize, classify_foreign, history_ddl, kept_name,
+                   poll_interval, quote_ident)
 
 
 class PostgresAdapter:
@@ -27,6 +28,7 @@ class PostgresAdapter:
     batch_transactions = True
     lints = True  # the safety linter's rules are PostgreSQL's
     placeholder = "%s"
+    reads_locks = True  # pg_locks
     batch_start_sql = "statement_timestamp()"  # arrival of the whole simple-query message
     now_sql = "clock_timestamp()"
     # A migration's plain SET (lock_timeout, search_path, role) must not leak into the next
@@ -324,6 +326,58 @@ class PostgresAdapter:
             return None
         name = ".".join(maybe_double_quote_name(p) for p in ((schema, stmt.idxname) if schema else (stmt.idxname,)))
         return Leftover(f"an INVALID index {name}", f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+
+    # -- plan, rehearsal and post-checks (lockgate.safety) --------------------
+    def table_size(self, schema: str | None, name: str) -> TableSize | None:
+        row = self.conn.execute(
+            "SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid), pg_relation_size(c.oid)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.oid = to_regclass(%s) AND c.relkind IN ('r', 'p', 'm', 'f')",
+            (_regclass_name(schema, name),)).fetchone()
+        if row is None:
+            return None
+        sch, rel, tuples, total, heap = row
+        if tuples is not None and tuples >= 0:
+            return TableSize(str(sch), str(rel), int(tuples), int(total), "estimate")
+        # -1: never analysed nor vacuumed (PostgreSQL 14+; before, 0 meant the same). The size on
+        # disk is known for sure: nothing in the heap means no rows.
+        empty = not heap
+        return TableSize(str(sch), str(rel), 0 if empty else None, int(total), "empty" if empty else "not analysed")
+
+    def row_count(self, schema: str | None, name: str) -> int:
+        row = self.conn.execute(f"SELECT count(*) FROM {_regclass_name(schema, name)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def index_table(self, schema: str | None, name: str) -> tuple[str, str] | None:
+        row = self.conn.execute(
+            "SELECT n.nspname, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.indexrelid = to_regclass(%s)",
+            (_regclass_name(schema, name),)).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
+    def held_locks(self) -> list[HeldLock]:
+        from ..safety.locks import mode_from_pg
+
+        rows = self.conn.execute(
+            "SELECT l.relation::bigint, n.nspname, c.relname, c.relkind::text, l.mode FROM pg_locks l"
+            " LEFT JOIN pg_class c ON c.oid = l.relation LEFT JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            # The catalogs this very query reads stay locked until the transaction ends: not the migration's.
+            " AND coalesce(n.nspname, '') NOT IN ('pg_catalog', 'information_schema')"
+            " AND coalesce(n.nspname, '') NOT LIKE 'pg\\_toast%'").fetchall()
+        return [HeldLock(int(oid), None if sch is None else str(sch), None if rel is None else str(rel),
+                         _RELKINDS.get(str(kind), "other") if kind is not None else "other", mode_from_pg(str(mode)))
+                for oid, sch, rel, kind, mode in rows]
+
+    def execute_rowcount(self, sql: str) -> int:
+        cur = self.conn.execute(sql.encode("utf-8"))  # simple query, as a migration runs: no parameters
+        return int(cur.rowcount)
+
+
+_RELKINDS = {"r": "table", "p": "table", "m": "materialized view", "f": "table", "i": "index", "I": "index",
+             "S": "sequence", "v": "view", "t": "toast", "c": "type"}
 
 
 def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:

@@ -17,7 +17,8 @@ from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import LineCounter, first_token
 from ..urls import DatabaseUrl
-from .base import ForeignLedger, Leftover, classify_foreign, history_ddl, kept_name, poll_interval, quote_ident
+from .base import (ForeignLedger, HeldLock, Leftover, TableSize, classify_foreign, history_ddl, kept_name,
+                   poll_interval, quote_ident)
 
 _NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
@@ -55,6 +56,7 @@ class SqliteAdapter:
     lints = False  # PostgreSQL rules; SQLite-only syntax would read as parse errors
     batch_transactions = False  # in-process: a round trip costs nothing, statement by statement is as fast
     placeholder = "?"
+    reads_locks = False  # a write transaction locks the whole file; there is no pg_locks to read
     batch_start_sql = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
     now_sql = batch_start_sql
     reset_sql = ""  # PRAGMAs a migration sets are meant to stick on SQLite (e.g. journal_mode)
@@ -235,6 +237,29 @@ class SqliteAdapter:
 
     def leftover(self, sql: str) -> Leftover | None:
         return None  # a failed SQLite statement undoes itself: nothing half-built stays
+
+
+    # -- plan, rehearsal and post-checks (lockgate.safety) --------------------
+    def table_size(self, schema: str | None, name: str) -> TableSize | None:
+        if not self.table_exists(schema, name):
+            return None
+        # No planner statistics to ask: an in-process count is cheap and exact.
+        return TableSize(schema or "main", name, self.row_count(schema, name), None, "exact")
+
+    def row_count(self, schema: str | None, name: str) -> int:
+        row = self.conn.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def index_table(self, schema: str | None, name: str) -> tuple[str, str] | None:
+        row = self.conn.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                (name,)).fetchone()
+        return ("main", str(row[0])) if row else None
+
+    def held_locks(self) -> list[HeldLock]:
+        return []
+
+    def execute_rowcount(self, sql: str) -> int:
+        return int(self.conn.execute(sql).rowcount)
 
 
 def _ts(value: Any) -> datetime | None:

@@ -49,6 +49,11 @@ MODES = (ACCESS_SHARE, ROW_SHARE, ROW_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE, SHARE, 
 _PG_LOCK_NAMES = {m.title().replace(" ", "") + "Lock": m for m in MODES}
 
 
+def relation_display(schema: str | None, name: str) -> str:
+    """``accounts``, ``app.accounts``, ``"Mixed"``: as a statement would name it (public and SQLite's main left out)."""
+    return TableRef(None if schema in ("public", "main") else schema, name).display
+
+
 def strength(mode: str | None) -> int:
     """0 for no lock, 1 for ACCESS SHARE ... 8 for ACCESS EXCLUSIVE."""
     return MODES.index(mode) + 1 if mode in MODES else 0
@@ -76,7 +81,7 @@ class RelationLock:
 
     @property
     def relation(self) -> str:
-        return TableRef(self.schema, self.name).display
+        return relation_display(self.schema, self.name)
 
     @property
     def key(self) -> tuple[str, str]:
