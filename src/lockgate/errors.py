@@ -14,6 +14,7 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     ├── DatabaseError                   driver trouble, translated in dialects/
     │   ├── ConnectionFailed            exit 1: server unreachable
     │   ├── AuthenticationFailed        exit 2: wrong user or password
+    │   ├── LedgerAccessDenied          exit 2: the role may not read or write the ledger
     │   └── ForeignLedgerError          exit 2: schema_migrations written by another tool
     │       └── ForeignVersionMissing   exit 2: it records a version that has no file
     ├── LockTimeout                     exit 1: another runner holds the migration lock
@@ -125,6 +126,19 @@ class ConnectionFailed(DatabaseError):
 class AuthenticationFailed(DatabaseError):
     exit_code = 2
     default_hint = "Check the user name and password in the database URL (or its ${VAR} in lockgate.toml)."
+
+
+class LedgerAccessDenied(DatabaseError):
+    """The database role lacks a privilege on the ledger tables (or their schema)."""
+
+    exit_code = 2
+
+    def __init__(self, role: str, ledger: str, server_says: str, grant: str) -> None:
+        self.role = role
+        self.ledger = ledger
+        self.grant = grant
+        super().__init__(f"Ledger {ledger}: role {role} is not allowed to use it ({server_says}); nothing was changed.",
+                         hint=f"Ask the owner of {ledger} (or a superuser) to run: {grant}")
 
 
 class ForeignLedgerError(DatabaseError):

@@ -167,7 +167,7 @@ def foreign_ledger_beside(url: DatabaseUrl) -> ForeignLedger | None:
     (the adapter reads another tool's table only where its own ledger would be)."""
     from .dialects import open_adapter
 
-    adapter = open_adapter(url, ledger_table=FOREIGN_TABLE)
+    adapter = open_adapter(url, ledger_table=FOREIGN_TABLE, read_only=True)
     try:
         found = adapter.foreign_ledger()
     finally:

@@ -30,7 +30,8 @@ def open_session(settings: Settings, *, on_event: EventCallback | None, lock: bo
     emit = Emitter(component=settings.component, run_id=ctx.run_id,
                    log_file=settings.log_file if log else None, callback=on_event,
                    secrets=(secret,) if secret else ())
-    adapter = open_adapter(settings.database_url, ledger_table=settings.ledger_table)
+    # Without the lock nothing is written: status, verify, history, lint and dry runs only read.
+    adapter = open_adapter(settings.database_url, ledger_table=settings.ledger_table, read_only=not lock)
     try:
         if lock:
             wait = settings.lock_wait if lock_wait is None else lock_wait

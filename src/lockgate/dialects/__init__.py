@@ -13,11 +13,13 @@ if TYPE_CHECKING:
     from .base import Adapter
 
 
-def open_adapter(url: "DatabaseUrl", *, ledger_table: str) -> "Adapter":
+def open_adapter(url: "DatabaseUrl", *, ledger_table: str, read_only: bool = False) -> "Adapter":
+    """``read_only``: the command only reads (status, verify, history, lint, dry runs), so an
+    embedded database that does not exist yet is not created by looking at it."""
     if url.engine == "postgresql":
         from .postgres import PostgresAdapter
 
         return PostgresAdapter.connect(url, ledger_table=ledger_table)
     from .sqlite import SqliteAdapter
 
-    return SqliteAdapter.connect(url, ledger_table=ledger_table)
+    return SqliteAdapter.connect(url, ledger_table=ledger_table, read_only=read_only)

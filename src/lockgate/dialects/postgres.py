@@ -10,7 +10,8 @@ from typing import Any, Callable, Sequence
 import psycopg
 from psycopg import errors as pgerrors
 
-from ..errors import AuthenticationFailed, ConnectionFailed, ConfigError, ForeignLedgerError, LockTimeout
+from ..errors import (AuthenticationFailed, ConfigError, ConnectionFailed, ForeignLedgerError, LedgerAccessDenied,
+                      LockTimeout)
 from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import split_statements
@@ -95,7 +96,23 @@ class PostgresAdapter:
         return getattr(exc, "sqlstate", None)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params or None).fetchall()
+        try:
+            return self.conn.execute(sql, params or None).fetchall()
+        except pgerrors.InsufficientPrivilege as exc:  # lockgate's own reads: the ledger and history
+            raise self._denied(exc) from None
+
+    def _denied(self, exc: psycopg.Error) -> LedgerAccessDenied:
+        """The ledger cannot be read or written by this role: which GRANT would let it."""
+        role = self.conn.info.user
+        said = (exc.diag.message_primary or str(exc).splitlines()[0]).rstrip(".")
+        schema = self.ledger_name.split(".")[0] if "." in self.ledger_name else "public"
+        if " schema " in f" {said} ":
+            grant = f"GRANT USAGE, CREATE ON SCHEMA {quote_ident(schema)} TO {quote_ident(role)};"
+        else:
+            seq = quote_ident(self.ledger_name + "_history_id_seq")
+            grant = (f"GRANT SELECT, INSERT, UPDATE, DELETE ON {self.ledger}, {self.history} TO {quote_ident(role)};"
+                     f" GRANT USAGE ON SEQUENCE {seq} TO {quote_ident(role)};")
+        return LedgerAccessDenied(role, self.ledger_name, said, grant)
 
     def reset_session(self) -> None:
         self.conn.execute(self.reset_sql.encode())  # several statements: one simple-query message
@@ -119,6 +136,8 @@ class PostgresAdapter:
                 f"SELECT version, applied_at, checksum, dirty FROM {self.ledger}").fetchall()
         except pgerrors.UndefinedTable:
             return None
+        except pgerrors.InsufficientPrivilege as exc:
+            raise self._denied(exc) from None
         except (pgerrors.UndefinedColumn, pgerrors.InvalidSchemaName):
             foreign = self.foreign_ledger()
             if foreign is not None:
@@ -127,6 +146,12 @@ class PostgresAdapter:
         return [LedgerRow(str(v), a, str(c), bool(d)) for v, a, c, d in rows]
 
     def ensure_ledger(self) -> None:
+        try:
+            self._create_ledger()
+        except pgerrors.InsufficientPrivilege as exc:  # no CREATE on the schema
+            raise self._denied(exc) from None
+
+    def _create_ledger(self) -> None:
         if "." in self.ledger_name:
             self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.ledger_name.split('.')[0])}")
         self.conn.execute(

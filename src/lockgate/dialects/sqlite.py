@@ -10,7 +10,7 @@ import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from ..errors import ConfigError, ConnectionFailed, ForeignLedgerError, LockTimeout
 from ..model import LedgerRow, Statement
@@ -20,6 +20,8 @@ from ..urls import DatabaseUrl
 from .base import (ForeignLedger, HeldLock, Leftover, TableSize, classify_foreign, history_ddl, kept_name,
                    poll_interval, quote_ident)
 
+_T = TypeVar("_T")
+_BUSY_SLICE = 1.0  # seconds SQLite waits by itself for a lock before lockgate says it is waiting
 _NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
 
@@ -68,16 +70,29 @@ class SqliteAdapter:
         self.ledger = quote_ident(ledger_table)
         self.history = quote_ident(ledger_table + "_history")
         self._lock_fd: int | None = None
+        # Who is told about a wait for another process's lock on the file, and for how long:
+        # the migration lock's, once acquire_lock has them.
+        self._on_wait: Callable[[str], None] | None = None
+        self._busy_wait = 60.0
 
     @classmethod
-    def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "SqliteAdapter":
+    def connect(cls, url: DatabaseUrl, *, ledger_table: str, read_only: bool = False) -> "SqliteAdapter":
         path = url.sqlite_path
         if str(path) != ":memory:" and not path.parent.is_dir():
             raise ConfigError(f"SQLite database folder {path.parent} does not exist.",
                               hint="Create the folder, or fix the path in the sqlite:/// URL.")
         try:
             # isolation_level=None: lockgate writes BEGIN/COMMIT itself, as on PostgreSQL.
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            # timeout: SQLite's own wait for another process's lock, in slices (see _busy).
+            if read_only and str(path) != ":memory:" and not path.exists():
+                # Nothing to read, and looking must not create the file: an empty database answers
+                # exactly as the missing one would (no ledger, no history).
+                conn = sqlite3.connect(":memory:", isolation_level=None, timeout=_BUSY_SLICE)
+            elif read_only and str(path) != ":memory:":
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=_BUSY_SLICE)
+            else:
+                conn = sqlite3.connect(str(path), isolation_level=None, timeout=_BUSY_SLICE)
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise ConnectionFailed(f"SQLite database {path} cannot be opened: {exc}.",
@@ -92,7 +107,7 @@ class SqliteAdapter:
         return split_sqlite(text)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.conn.execute(sql, tuple(params))
+        self._busy(lambda: self.conn.execute(sql, tuple(params)))
 
     def execute_script(self, sql: str) -> None:
         self.conn.executescript(sql)
@@ -107,16 +122,38 @@ class SqliteAdapter:
         return None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, tuple(params)).fetchall()
+        return self._busy(lambda: self.conn.execute(sql, tuple(params)).fetchall())
 
     def reset_session(self) -> None:
         pass  # PRAGMAs a migration sets are meant to stick on SQLite (e.g. journal_mode)
 
     def begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
-        self.conn.execute("COMMIT")
+        self.execute("COMMIT")  # retried on SQLITE_BUSY, as SQLite allows: a reader may still hold the file
+
+    def _busy(self, run: Callable[[], _T]) -> _T:
+        """``run()``, again while another process holds the database locked (SQLITE_BUSY).
+
+        SQLite waits ``_BUSY_SLICE`` by itself each time; past the first slice the wait is
+        announced as the migration lock's is, and given up after its lock wait.
+        """
+        deadline: float | None = None
+        while True:
+            try:
+                return run()
+            except sqlite3.OperationalError as exc:
+                if "database is locked" not in str(exc):
+                    raise
+                holder = f"another process that has {self.path} locked (SQLite: database is locked)"
+                now = time.monotonic()
+                if deadline is None:
+                    deadline = now + self._busy_wait
+                    if self._on_wait is not None:
+                        self._on_wait(holder)
+                if now >= deadline:
+                    raise LockTimeout(self._busy_wait, holder) from None
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
@@ -124,7 +161,7 @@ class SqliteAdapter:
 
     def read_ledger(self) -> list[LedgerRow] | None:
         try:
-            rows = self.conn.execute(f"SELECT version, applied_at, checksum, dirty FROM {self.ledger}").fetchall()
+            rows = self.query(f"SELECT version, applied_at, checksum, dirty FROM {self.ledger}")
         except sqlite3.OperationalError as exc:
             msg = str(exc)
             if msg.startswith("no such table"):
@@ -142,13 +179,13 @@ class SqliteAdapter:
         return [LedgerRow(str(v), _ts(a), str(c), bool(d)) for v, a, c, d in rows]
 
     def ensure_ledger(self) -> None:
-        self.conn.execute(
+        self.execute(
             f"CREATE TABLE IF NOT EXISTS {self.ledger} ("
             " version TEXT PRIMARY KEY,"
             f" applied_at TEXT NOT NULL DEFAULT {_NOW},"
             " checksum TEXT NOT NULL,"
             " dirty BOOLEAN NOT NULL DEFAULT FALSE)")
-        self.conn.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
+        self.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
                                       ts="TEXT", real="REAL"))
 
     def foreign_ledger(self) -> ForeignLedger | None:
@@ -168,6 +205,7 @@ class SqliteAdapter:
         return self.path.with_name(self.path.name + ".lockgate-lock")
 
     def acquire_lock(self, wait: float, on_wait: Callable[[str], None]) -> None:
+        self._on_wait, self._busy_wait = on_wait, wait
         if str(self.path) == ":memory:":
             return
         fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
