@@ -71,6 +71,7 @@ class Run:
     lint: Any = None  # the LintReport of lint_pending, when it ran
     checks: list[Any] = field(default_factory=list)  # pre-check results, when they ran
     plan: Any = None  # a dry run's lockgate.safety.plan.Plan
+    rehearsal: Any = None  # up --rehearse: lockgate.safety.rehearsal.Rehearsal
 
     @property
     def settings(self) -> Settings:
@@ -85,7 +86,8 @@ class Run:
         if self.options.dry_run:
             return RunReport(s.settings.component, s.ctx.run_id, (), True, tuple(self.recovered),
                              tuple(p.migration.ident for p in self.plans), plan=self.plan)
-        return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered))
+        return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered),
+                         rehearsal=self.rehearsal)
 
 
 RunStep = Callable[[Run], None]
@@ -98,7 +100,7 @@ def read_ledger(run: Run) -> None:
     rows = s.adapter.read_ledger()
     if not rows:  # before the ledger is created: a refusal leaves nothing behind
         _refuse_unadopted_foreign_ledger(s)
-    if rows is None and not run.options.dry_run:
+    if rows is None and not (run.options.dry_run or run.options.rehearse):
         s.adapter.ensure_ledger()
     run.rows = rows or []
 
@@ -142,7 +144,7 @@ def recover_dirty(run: Run) -> None:
             raise EmptyDownError(r.version, m.down.path)
         plans.append((runs, stmts))
     run.recovered = idents
-    if run.options.dry_run:
+    if run.options.dry_run or run.options.rehearse:
         return
     for m, stmts in plans:
         run.results.append(run.runner.revert(m, stmts, direction=Direction.RECOVER, already_dirty=True))
@@ -285,8 +287,6 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
         raise ConfigError("Give either --steps or --to, not both.")
     if options.steps is not None and options.steps < 1:
         raise ConfigError(f"--steps must be 1 or more, not {options.steps}.")
-    if options.rehearse:
-        raise ConfigError("--rehearse is not available yet.")
     migrations = discover(settings.migrations_dir)
     steps = tuple(before) if before is not None else (UP_STEPS if up else DOWN_STEPS)
     with open_session(settings, on_event=on_event, lock=not options.dry_run, lock_wait=options.lock_wait) as s:
@@ -298,6 +298,11 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
             from .safety.plan import build_plan
 
             run.plan = build_plan(run)
+            return run.report()
+        if options.rehearse:
+            from .safety.rehearsal import rehearse_up
+
+            rehearse_up(run)  # everything it ran is rolled back: nothing to check after it
             return run.report()
         (apply or (apply_up if up else apply_down))(run)
         for step in after:

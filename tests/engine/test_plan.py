@@ -16,7 +16,8 @@ def _populated(p: Project) -> Project:
     lockgate.up(p.settings())
     p.execute("ANALYZE accounts")
     p.add("0002_note", "ALTER TABLE accounts ADD COLUMN note text;\n"
-                       "CREATE INDEX accounts_balance ON accounts (balance);\n", "ALTER TABLE accounts DROP COLUMN note;")
+                       "CREATE INDEX accounts_balance ON accounts (balance);\n",
+          "ALTER TABLE accounts DROP COLUMN note;")
     p.add("0003_backfill", "-- lockgate:ignore unbounded-dml backfill of a new column\n"
                            "UPDATE accounts SET note = 'x';\n", "UPDATE accounts SET note = NULL;")
     return p

@@ -81,3 +81,40 @@ def _bytes(n: int) -> str:
             return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{n} bytes"
+
+
+def render_rehearsal(r: Renderer, rehearsal: Any, database: str) -> None:
+    """``rehearsal``: a lockgate.safety.rehearsal.Rehearsal (the CLI's --json prints the whole run report)."""
+    done = [m for m in rehearsal.migrations if m.rehearsed]
+    r.out(f"Rehearsal on {database}: {len(done)} migration(s) applied in one transaction, then rolled back "
+          "(nothing changed).")
+    for m in rehearsal.migrations:
+        if not m.rehearsed:
+            r.out(r.style(m.ident, bold=True) + f"  not rehearsable: {m.reason}")
+            continue
+        r.out(r.style(m.ident, bold=True) + f"  {m.duration_ms:.1f} ms")
+        for st in m.statements:
+            rows = f"  {st.rows:,} row(s)" if st.rows is not None else ""
+            r.out(f"  line {st.line:<4} {st.summary}  ({st.duration_ms:.1f} ms{rows})")
+            tables = [o for o in st.observed if o.kind in ("table", "materialized view", "view")]
+            if tables:
+                r.out("             locked: " + ", ".join(
+                    r.style(o.mode, _MODE_COLOUR.get(o.mode)) + f" on {o.relation}" for o in tables))
+            for w in st.stronger:
+                r.out("             " + r.style(f"warning: pg_locks showed {w.message}", "yellow"))
+    if rehearsal.failed is not None:
+        f = rehearsal.failed
+        r.out(r.style(f"Rehearsal failed: {f.ident} line {f.line}: {f.error} (rolled back; nothing changed).", "red"))
+    if not rehearsal.locks_read:
+        r.note("Locks: not applicable on SQLite (a write transaction locks the whole database file); "
+               "statements were timed and counted.")
+    else:
+        r.out(f"Timeouts as up sets them: lock_timeout {_seconds(rehearsal.lock_timeout)}, "
+              f"statement_timeout {_seconds(rehearsal.statement_timeout)}.")
+    if rehearsal.warnings:
+        r.note(r.style(f"warning: {len(rehearsal.warnings)} lock(s) stronger than the plan predicted "
+                       "(a function, trigger, dynamic SQL or cascade the parse cannot see).", "yellow", err=True))
+
+
+def _seconds(value: float | None) -> str:
+    return "none" if not value else f"{value:g}s"

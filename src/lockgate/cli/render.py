@@ -141,7 +141,8 @@ class Renderer:
             counts[r.state.value] = counts.get(r.state.value, 0) + 1
         self.note(", ".join(f"{v} {k}" for k, v in counts.items()))
 
-    def report(self, reports: Sequence[RunReport], verb: str, *, to: str | None = None) -> None:
+    def report(self, reports: Sequence[RunReport], verb: str, *, to: str | None = None,
+               database: str | None = None) -> None:
         self.stop_progress()
         if self.json_mode:
             self.emit_json([r.to_dict() for r in reports] if len(reports) > 1 else reports[0].to_dict())
@@ -162,6 +163,11 @@ class Renderer:
                         self.out(f"  {ident}")
                 else:
                     self.out(f"{prefix}Nothing to {verb} (dry run).")
+                continue
+            if rep.rehearsal is not None:
+                from .plan_render import render_rehearsal
+
+                render_rehearsal(self, rep.rehearsal, database or rep.component)
                 continue
             if rep.recovered:
                 self.done(f"{prefix}Recovered dirty: {', '.join(rep.recovered)}")

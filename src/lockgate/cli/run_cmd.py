@@ -52,7 +52,9 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
                               ignore_missing=ignore_missing, skip_lint=skip_lint,
                               lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
                               sql=sql, rehearse=rehearse, on_event=state.render.on_event))
-    state.render.report(reports, "apply", to=to)
+    state.render.report(reports, "apply", to=to, database=str(every[0].database_url) if len(every) == 1 else None)
+    if any(r.rehearsal is not None and r.rehearsal.failed is not None for r in reports):
+        raise click.exceptions.Exit(1)  # the report said what failed; it was rolled back
 
 
 @click.command()

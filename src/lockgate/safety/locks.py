@@ -99,6 +99,7 @@ class StatementLocks:
     rewrites: bool = False  # writes a new copy of the table (and its indexes)
     scans: bool = False  # reads every row (an index build, a constraint validation, an UPDATE without WHERE)
     embedded: bool = False  # run from a DO block
+    offset: int = 0  # character index of its first token in the text
 
     @property
     def strongest(self) -> str | None:
@@ -127,7 +128,8 @@ def relation_locks(statements: str | Source, *, created: Iterable[tuple[str, str
         rewrites, scans = _work_of(stmt, pg_version)
         existing = any(not lk.created for lk in locks if lk.kind == "table")
         out.append(StatementLocks(stmt.line, stmt.kind, source.text[stmt.start:stmt.end].strip(), tuple(locks),
-                                  rewrites and existing, (scans or rewrites) and existing, stmt.embedded))
+                                  rewrites and existing, (scans or rewrites) and existing, stmt.embedded,
+                                  stmt.start))
         new.update(lk.key for lk in locks if lk.created)
     return out
 

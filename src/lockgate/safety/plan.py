@@ -137,11 +137,11 @@ def build_plan(run: Run) -> Plan:
         if adapter.lints:
             parsed = with_index_tables(relation_locks(file.text, created=created, pg_version=pg_version),
                                        adapter.index_table)
-            statements = tuple(PlannedStatement(st.line, _summary(st.sql), st.locks, st.rewrites, st.scans)
+            statements = tuple(PlannedStatement(st.line, summarize(st.sql), st.locks, st.rewrites, st.scans)
                                for st in parsed if not st.embedded or st.locks)
             created.update(lk.key for st in parsed for lk in st.locks if lk.created)
         else:
-            statements = tuple(PlannedStatement(st.line, _summary(st.sql)) for st in p.statements)
+            statements = tuple(PlannedStatement(st.line, summarize(st.sql)) for st in p.statements)
         migrations.append(PlannedMigration(
             p.migration.ident, str(file.path), "down" if down else "up", file.no_transaction, statements,
             tuple(_sizes(adapter, statements)), tuple(by_file.get(str(file.path), ())),
@@ -202,7 +202,7 @@ def _shown_sql(text: str) -> str:
     return redact_text(text)  # a CREATE ROLE ... PASSWORD '...' in a file is not for the terminal
 
 
-def _summary(sql: str) -> str:
+def summarize(sql: str) -> str:
     from ..redact import redact_text
 
     text = redact_text(" ".join(sql.split()))
