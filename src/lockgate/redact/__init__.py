@@ -63,7 +63,8 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
         # URLs first: a password typed without percent-encoding may hold a quote, which the
         # SQL lexer would take for the start of a literal.
         out = redact_urls(out)
-        out = apply_spans(out, secret_spans(out, is_secret_key))
+        if "'" in out or "$" in out:  # no quote, no dollar: no string literal for the lexer to find
+            out = apply_spans(out, secret_spans(out, is_secret_key))
         out = redact_keywords(out)
     for s in secrets:
         if s and len(s) >= 3:
