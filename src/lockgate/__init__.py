@@ -32,6 +32,10 @@ __all__ = [
     "history",
     "lint_project",
     "plan",
+    "version",
+    "goto",
+    "force",
+    "wait",
     "LockgateError",
     "State",
 ]
@@ -40,6 +44,7 @@ _LAZY = {
     "Project": "api", "init": "api", "new": "api", "status": "api", "up": "api", "down": "api",
     "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint_project": "api",
     "plan": "safety.plan",
+    "version": "verbs", "goto": "verbs", "force": "verbs", "wait": "verbs",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
@@ -51,6 +56,7 @@ if TYPE_CHECKING:
     from .errors import LockgateError
     from .model import State
     from .safety.plan import plan
+    from .verbs import force, goto, version, wait
 
 
 def __getattr__(name: str) -> Any:

@@ -131,11 +131,12 @@ def verify(settings: Settings) -> list[VerifyProblem]:
 
 
 # -- changes -------------------------------------------------------------------
-def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto_recover: bool | None = None,
-       allow_out_of_order: bool | None = None, ignore_missing: bool = False, skip_lint: bool = False,
-       lock_wait: float | None = None, sql: bool = False, rehearse: bool = False,
+def up(settings: Settings, *, to: str | None = None, steps: int | None = None, dry_run: bool = False,
+       auto_recover: bool | None = None, allow_out_of_order: bool | None = None, ignore_missing: bool = False,
+       skip_lint: bool = False, lock_wait: float | None = None, sql: bool = False, rehearse: bool = False,
        on_event: EventCallback | None = None) -> RunReport:
-    """Apply pending migrations in order, each in its own transaction with its ledger row.
+    """Apply pending migrations in order, each in its own transaction with its ledger row
+    (only the first ``steps`` of them, when given: golang-migrate's ``up N``).
 
     Before any change: takes the lock, checks every applied checksum, handles dirty
     rows (auto-recovery runs their down files), refuses out-of-order pending files,
@@ -146,9 +147,10 @@ def up(settings: Settings, *, to: str | None = None, dry_run: bool = False, auto
     """
     from .run import RunOptions, execute
 
-    return execute(settings, RunOptions(Direction.UP, to=to, dry_run=dry_run, auto_recover=auto_recover,
-                                        allow_out_of_order=allow_out_of_order, ignore_missing=ignore_missing,
-                                        skip_lint=skip_lint, lock_wait=lock_wait, sql=sql, rehearse=rehearse),
+    return execute(settings, RunOptions(Direction.UP, to=to, steps=steps, dry_run=dry_run,
+                                        auto_recover=auto_recover, allow_out_of_order=allow_out_of_order,
+                                        ignore_missing=ignore_missing, skip_lint=skip_lint, lock_wait=lock_wait,
+                                        sql=sql, rehearse=rehearse),
                    on_event=on_event)
 
 

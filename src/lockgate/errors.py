@@ -15,8 +15,9 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     │   ├── ConnectionFailed            exit 1: server unreachable
     │   ├── AuthenticationFailed        exit 2: wrong user or password
     │   ├── LedgerAccessDenied          exit 2: the role may not read or write the ledger
-    │   └── ForeignLedgerError          exit 2: schema_migrations written by another tool
-    │       └── ForeignVersionMissing   exit 2: it records a version that has no file
+    │   ├── ForeignLedgerError          exit 2: schema_migrations written by another tool
+    │   │   └── ForeignVersionMissing   exit 2: it records a version that has no file
+    │   └── WaitTimeout                 exit 1: `lockgate wait` gave up on the server
     ├── LockTimeout                     exit 1: another runner holds the migration lock
     ├── LedgerError                     exit 1: ledger and files disagree
     │   ├── ChecksumMismatch
@@ -212,6 +213,18 @@ class LockTimeout(LockgateError):
             f"Migration lock: still held by {holder} after {waited:.0f}s; gave up.",
             hint="Wait for that run to finish, or raise --lock-wait.",
         )
+
+
+class WaitTimeout(DatabaseError):
+    """The database did not accept connections within the time ``lockgate wait`` was given."""
+
+    exit_code = 1
+
+    def __init__(self, waited: float, last: str) -> None:
+        self.waited = waited
+        super().__init__(f"Database did not accept connections within {waited:g}s ({last}).",
+                         hint="Check that the server is starting and the URL's host and port are right, "
+                              "or give it longer with --timeout.")
 
 
 class LedgerError(LockgateError):

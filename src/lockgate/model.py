@@ -110,6 +110,7 @@ class Direction(str, enum.Enum):
     RECOVER = "recover"
     REPAIR = "repair"
     BASELINE = "baseline"
+    FORCE = "force"  # lockgate force VERSION: the ledger set by hand, nothing run
 
 
 @dataclass(frozen=True)

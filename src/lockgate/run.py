@@ -35,7 +35,7 @@ class RunOptions:
 
     direction: Direction = Direction.UP
     to: str | None = None
-    steps: int | None = None  # down: how many (default 1)
+    steps: int | None = None  # how many: down's default 1; up's default all pending (golang-migrate's up N)
     dry_run: bool = False
     auto_recover: bool | None = None
     allow_out_of_order: bool | None = None
@@ -157,6 +157,8 @@ def choose_pending(run: Run) -> None:
     if run.options.to is not None:
         limit = resolve_target(run.options.to, run.migrations, run.rows)
         pending = [m for m in pending if m.version <= limit]
+    if run.options.steps is not None:
+        pending = pending[: run.options.steps]
     newest = max((version_of(v) for v in applied), default=None)
     late = [m.ident for m in pending if newest is not None and m.version < newest]
     allowed = (run.settings.allow_out_of_order if run.options.allow_out_of_order is None
@@ -283,7 +285,7 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
     runs once it has finished; a dry run stops after ``before`` and reports the plan.
     """
     up = options.direction is Direction.UP
-    if not up and options.steps is not None and options.to is not None:
+    if options.steps is not None and options.to is not None:
         raise ConfigError("Give either --steps or --to, not both.")
     if options.steps is not None and options.steps < 1:
         raise ConfigError(f"--steps must be 1 or more, not {options.steps}.")

@@ -14,9 +14,10 @@ import click
 
 from .. import __version__
 from .state import CliState
+from .verbs import LockgateGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LockgateGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--database-url", envvar=None, metavar="URL",
               help="postgresql://user@host/db or sqlite:///file.db (overrides DATABASE_URL and lockgate.toml; "
                    "with none of them: sqlite:///lockgate.db).")
@@ -58,7 +59,9 @@ from .lint_cmd import lint  # noqa: E402  (a command module of its own; it impor
 from .plan_cmd import plan  # noqa: E402
 from .run_cmd import baseline, down, repair, up  # noqa: E402
 
-for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, completion):
+from .verbs import COMMANDS as _VERBS  # noqa: E402  (version, goto, force, wait)
+
+for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, completion, *_VERBS):
     cli.add_command(_command)
 
 

@@ -61,20 +61,26 @@ def new(state: CliState, name: str, timestamp: bool | None) -> None:
 @click.command()
 @click.option("--phases", "phases", flag_value="all", default="pending",
               help="Classify every migration expand/contract/mixed (default: only those not applied).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 while any migration is pending (dbmate's CI habit).")
 @output_flags
 @pass_state
 @handled
-def status(state: CliState, phases: str) -> None:
+def status(state: CliState, phases: str, exit_code: bool) -> None:
     """Every migration and its state: applied, pending, dirty, checksum_mismatch, missing.
 
     \b
-    Example:  lockgate status --json | jq '.[] | select(.state != "applied")'
+    Examples:
+      lockgate status --json | jq '.[] | select(.state != "applied")'
+      lockgate status --exit-code   # in CI: fails while migrations are pending
     """
     from .. import api
+    from ..model import State
 
     every = state.all_settings()
     rows = [row for s in every for row in api.status(s, phases=phases)]  # type: ignore[arg-type]
     state.render.statuses(rows, show_component=len(every) > 1)
+    if exit_code and any(r.state is State.PENDING for r in rows):
+        sys.exit(1)
 
 
 @click.command()

@@ -9,7 +9,9 @@ from ..errors import ConfigError
 from .state import CliState, handled, output_flags, pass_state
 
 @click.command()
+@click.argument("n", metavar="[N]", required=False, type=click.IntRange(min=1))
 @click.option("--to", "to", metavar="VERSION", help="Stop after this version (0010 or 0010_add_products).")
+@click.option("--steps", type=click.IntRange(min=1), metavar="N", help="Apply only the next N (as `lockgate up N`).")
 @click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
 @click.option("--no-auto-recover", is_flag=True, help="Stop on dirty migrations instead of running their down file.")
 @click.option("--allow-out-of-order", is_flag=True, help="Apply pending migrations older than the newest applied one.")
@@ -22,13 +24,15 @@ from .state import CliState, handled, output_flags, pass_state
 @output_flags
 @pass_state
 @handled
-def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, allow_out_of_order: bool,
-       ignore_missing: bool, skip_lint: bool, lock_wait: float | None, sql: bool, rehearse: bool) -> None:
-    """Apply pending migrations, each in one transaction with its ledger row.
+def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_run: bool, no_auto_recover: bool,
+       allow_out_of_order: bool, ignore_missing: bool, skip_lint: bool, lock_wait: float | None, sql: bool,
+       rehearse: bool) -> None:
+    """Apply pending migrations (the next N only, when given), each in one transaction with its ledger row.
 
     \b
     Examples:
       lockgate up
+      lockgate up 1                 # only the next one (= --steps 1)
       lockgate up --to 0010 --dry-run
       lockgate up --dry-run --sql       # the plan, with the SQL of each migration
       lockgate up --rehearse            # apply, watch the locks, roll back
@@ -42,12 +46,15 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
     if rehearse and dry_run:
         raise ConfigError("--rehearse and --dry-run are two different runs; give one.",
                           hint="--dry-run shows the plan; --rehearse applies it in a transaction and rolls it back.")
+    if n is not None and steps is not None and n != steps:
+        raise ConfigError(f"Give N or --steps, not both ({n} and {steps}).")
+    steps = steps if steps is not None else n
     reports = []
     every = state.all_settings()
     for s in every:
         # With --component all, each progress line says whose migration it is.
         state.render.prefix = f"[{s.component}] " if len(every) > 1 else ""
-        reports.append(api.up(s, to=to, dry_run=dry_run, auto_recover=False if no_auto_recover else None,
+        reports.append(api.up(s, to=to, steps=steps, dry_run=dry_run, auto_recover=False if no_auto_recover else None,
                               allow_out_of_order=True if allow_out_of_order else None,
                               ignore_missing=ignore_missing, skip_lint=skip_lint,
                               lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
@@ -58,23 +65,29 @@ def up(state: CliState, to: str | None, dry_run: bool, no_auto_recover: bool, al
 
 
 @click.command()
-@click.option("--steps", type=int, metavar="N", help="How many to roll back (default 1).")
+@click.argument("n", metavar="[N]", required=False, type=click.IntRange(min=1))
+@click.option("--steps", type=int, metavar="N", help="How many to roll back (default 1; as `lockgate down N`).")
 @click.option("--to", "to", metavar="VERSION", help="Roll back everything after this version (0 for all).")
 @click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
 @click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
 @output_flags
 @pass_state
 @handled
-def down(state: CliState, steps: int | None, to: str | None, dry_run: bool, lock_wait: float | None) -> None:
+def down(state: CliState, n: int | None, steps: int | None, to: str | None, dry_run: bool,
+         lock_wait: float | None) -> None:
     """Roll back applied migrations, newest first, with their .down.sql files.
 
     \b
     Examples:
       lockgate down                 # the newest one
-      lockgate down --steps 3
+      lockgate down 3               # = --steps 3
       lockgate down --to 0010       # everything after 0010
     """
     from .. import api
+
+    if n is not None and steps is not None and n != steps:
+        raise ConfigError(f"Give N or --steps, not both ({n} and {steps}).")
+    steps = steps if steps is not None else n
 
     report = api.down(state.settings(), steps=steps, to=to, dry_run=dry_run,
                       lock_wait=lock_wait if lock_wait is not None else state.lock_wait,

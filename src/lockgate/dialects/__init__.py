@@ -23,3 +23,11 @@ def open_adapter(url: "DatabaseUrl", *, ledger_table: str, read_only: bool = Fal
     from .sqlite import SqliteAdapter
 
     return SqliteAdapter.connect(url, ledger_table=ledger_table, read_only=read_only)
+
+
+def probe(url: "DatabaseUrl", *, ledger_table: str) -> None:
+    """Connect and close; raises ConnectionFailed while the server does not accept connections.
+    An embedded SQLite file has no server to wait for: nothing is opened (nor created)."""
+    if url.engine != "postgresql":
+        return
+    open_adapter(url, ledger_table=ledger_table).close()
