@@ -37,7 +37,7 @@ def test_sqlite_status_never_loads_psycopg(tmp_path: Path) -> None:
     (tmp_path / "migrations").mkdir()
     (tmp_path / "migrations" / "0001_a.up.sql").write_text("CREATE TABLE a (id INTEGER);\n")
     code = ("import lockgate\n"
-            f"s = lockgate.load_settings({str(tmp_path)!r}, environ={{}})\n"
+            f"s = lockgate.load_settings({str(tmp_path)!r}, environ={{}}, database_url='sqlite:///lockgate.db')\n"
             "assert [m.state.value for m in lockgate.status(s)] == ['pending']")
     loaded = _loaded_after(code)
     assert "psycopg" not in loaded and "rich" not in loaded

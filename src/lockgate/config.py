@@ -9,8 +9,12 @@ A project file looks like::
     database_url = "${ANALYTICS_URL}"
     migrations_dir = "db/analytics"
 
-With no file at all, the embedded default applies: ``sqlite:///lockgate.db`` and
-``migrations/`` in the project folder.
+No database is guessed: with no URL from a flag, the environment or the file,
+:attr:`Settings.database_url` is a :class:`ConfigError` saying how to name one
+(``lockgate init`` writes ``database_url = "sqlite:///lockgate.db"``, the embedded
+default, into the file it creates). ``DATABASE_URL``, the application's variable,
+stands in for a URL written at the top of the file (with a warning unless that URL
+is ``${DATABASE_URL}``), never for one a component names itself.
 
 An error about a value starts with where the value came from: ``lockgate.toml:``,
 ``pyproject.toml [tool.lockgate]:``, ``lockgate.toml [components.analytics]:`` or the
@@ -29,7 +33,8 @@ from .errors import ConfigError, UnknownComponentError
 from .urls import DatabaseUrl
 
 DEFAULT_COMPONENT = "default"
-DEFAULT_URL = "sqlite:///lockgate.db"
+DEFAULT_URL = "sqlite:///lockgate.db"  # what `lockgate init` writes: the embedded default, asked for
+_DATABASE_URL_REFS = ("${DATABASE_URL}", "$DATABASE_URL")
 _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
          "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order"}
 
@@ -55,6 +60,10 @@ class Settings:
     allow_out_of_order: bool = False
     lint: Mapping[str, Any] = field(default_factory=dict)
     components: tuple[str, ...] = (DEFAULT_COMPONENT,)
+    # Where the URL came from, as a user would name it: --database-url, DATABASE_URL, lockgate.toml ...
+    url_source: str = ""
+    # What the user should hear before anything runs (a URL written in the file that DATABASE_URL overrides).
+    warnings: tuple[str, ...] = ()
 
     @property
     def database_url(self) -> DatabaseUrl:
@@ -216,14 +225,14 @@ def _as_bool(value: Any, name: str, where: str = "") -> bool:
     raise _located(ConfigError(f"Setting {name} must be true or false, not {value!r}."), where)
 
 
-def _as_float(value: Any, name: str, where: str = "") -> float:
+def _as_duration(value: Any, name: str, where: str = "") -> float:
+    """Seconds from ``5s``, ``500ms``, ``2m`` or a bare number; NaN, negatives and other units refused."""
+    from .durations import parse_duration
+
     try:
-        f = float(value)
-    except (TypeError, ValueError):
-        raise _located(ConfigError(f"Setting {name} must be a number of seconds, not {value!r}."), where) from None
-    if f < 0:
-        raise _located(ConfigError(f"Setting {name} must not be negative."), where)
-    return f
+        return parse_duration(value, name=name)
+    except ConfigError as exc:
+        raise _located(exc, where) from None
 
 
 @dataclass(frozen=True)
@@ -266,8 +275,9 @@ class ProjectConfig:
         origin = {key: _table_name(self.source, component if key in own else None) for key in merged}
         only = len(names) == 1
         prefix = f"LOCKGATE_{component.upper().replace('-', '_')}_"
-        # Environment: DATABASE_URL only for a single-component project; per-component variables always.
-        if only and env.get("DATABASE_URL"):
+        # Environment: DATABASE_URL only for a single-component project, and never over a URL its
+        # component names itself; per-component variables always.
+        if only and env.get("DATABASE_URL") and "database_url" not in own:
             merged["database_url"] = env["DATABASE_URL"]
             origin["database_url"] = "DATABASE_URL"
         for key in ("database_url", "migrations_dir", "ledger_table", "log_file", "lock_wait", "auto_recover",
@@ -284,6 +294,7 @@ class ProjectConfig:
             if value is not None:
                 merged[key] = value
                 origin[key] = ""
+        warnings = self._url_warnings(component, own, origin.get("database_url"), only)
         # Interpolate only what still comes from the file, so an unset ${VAR} for a value
         # a flag or variable overrides (or for another component) is no error.
         interpolate = {key for key in from_file if key in merged and merged[key] is own.get(key, self.base.get(key))}
@@ -303,11 +314,11 @@ class ProjectConfig:
             raw_url = merged.get("database_url")
             if "database_url" in interpolate:
                 raw_url = _interpolate(raw_url, env, f"{origin['database_url']}: database_url")
+            if raw_url is None:
+                raise NoDatabaseConfigured(self.source, base_dir)
             url = _parse_url(raw_url, base_dir, origin.get("database_url", ""))
         except ConfigError as exc:
-            if require_url:
-                raise
-            url = exc
+            url = exc  # raised below, after the other settings: an error about one of them comes first
         migrations_dir = Path(str(merged.get("migrations_dir") or "migrations")).expanduser()
         if not migrations_dir.is_absolute():
             migrations_dir = base_dir / migrations_dir
@@ -337,6 +348,11 @@ class ProjectConfig:
                 LintOptions.from_config(lint)
             except ConfigError as exc:
                 raise _located(exc, origin.get("lint", "")) from None
+        flags = {key: _as_bool(merged.get(key, default), key, origin.get(key, "")) for key, default in
+                 (("auto_recover", True), ("lint_on_up", True), ("allow_out_of_order", False))}
+        lock_wait = _as_duration(merged.get("lock_wait", 60), "lock_wait", origin.get("lock_wait", ""))
+        if require_url and isinstance(url, ConfigError):
+            raise url
         return Settings(
             project_dir=base_dir,
             component=component,
@@ -344,24 +360,60 @@ class ProjectConfig:
             migrations_dir=migrations_dir,
             ledger_table=ledger,
             log_file=log_file,
-            lock_wait=_as_float(merged.get("lock_wait", 60), "lock_wait", origin.get("lock_wait", "")),
-            auto_recover=_as_bool(merged.get("auto_recover", True), "auto_recover", origin.get("auto_recover", "")),
-            lint_on_up=_as_bool(merged.get("lint_on_up", True), "lint_on_up", origin.get("lint_on_up", "")),
-            allow_out_of_order=_as_bool(merged.get("allow_out_of_order", False), "allow_out_of_order",
-                                        origin.get("allow_out_of_order", "")),
+            lock_wait=lock_wait,
+            **flags,
             lint=lint,
             components=names,
+            url_source=_url_source(origin.get("database_url"), merged.get("database_url"),
+                                   "database_url" in interpolate),
+            warnings=warnings,
+        )
+
+    def _url_warnings(self, component: str, own: Mapping[str, Any], used: str | None, only: bool) -> tuple[str, ...]:
+        """What to say about DATABASE_URL: it overrides a URL written in the file, or a component's own wins."""
+        if not only or not self.env.get("DATABASE_URL"):
+            return ()
+        if "database_url" in own:
+            if used == _table_name(self.source, component):
+                return (f"DATABASE_URL is set but not used: {used} names its own database_url.",)
+            return ()
+        written = self.base.get("database_url")
+        if used == "DATABASE_URL" and written is not None and str(written).strip() not in _DATABASE_URL_REFS:
+            return (f"DATABASE_URL overrides the database_url written in {_table_name(self.source)}.",)
+        return ()
+
+
+def _url_source(origin: str | None, raw: Any, from_file: bool) -> str:
+    """How the target names where its URL came from: ``lockgate.toml (${DATABASE_URL})``, ``DATABASE_URL``."""
+    if not origin:
+        return "--database-url"
+    from .redact import redact_text
+
+    return f"{origin} ({redact_text(str(raw))})" if from_file and "$" in str(raw) else origin
+
+
+class NoDatabaseConfigured(ConfigError):
+    """No URL from a flag, the environment or the file: lockgate does not guess one."""
+
+    def __init__(self, source: Path | None, project_dir: Path) -> None:
+        self.source = source
+        where = (f"{_table_name(source)} names no database_url" if source is not None
+                 else f"{project_dir} has no lockgate.toml")
+        super().__init__(
+            f"Database: none configured ({where}, and neither --database-url nor DATABASE_URL is given).",
+            hint=("Point lockgate at it with --database-url postgresql://user@host/db or DATABASE_URL, or write"
+                  f' database_url in lockgate.toml (`lockgate init` writes database_url = "{DEFAULT_URL}",'
+                  " a SQLite file beside it)."),
         )
 
 
 def _parse_url(raw: Any, base_dir: Path, where: str) -> DatabaseUrl:
     if raw == "":
         raise _located(ConfigError("The database URL is empty.",
-                                   hint="Give postgresql://user@host/db or sqlite:///file.db, or leave it out "
-                                        "for the SQLite default."),
+                                   hint="Give postgresql://user@host/db or sqlite:///file.db."),
                        where)
     try:
-        return DatabaseUrl.parse(str(raw or DEFAULT_URL), base_dir=base_dir)
+        return DatabaseUrl.parse(str(raw), base_dir=base_dir)
     except ConfigError as exc:
         raise _located(exc, where) from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .config import DEFAULT_URL
 from .discovery import parse_name
 from .errors import ConfigError, MigrationFileError
 from .urls import DatabaseUrl
@@ -51,7 +52,7 @@ def write_init(directory: Path, *, database_url: str | None = None) -> list[Path
     if config.exists():
         raise ConfigError(f"{config} already exists; nothing was changed.",
                           hint="Edit it, or run lockgate init in another folder.")
-    url = database_url or "sqlite:///lockgate.db"
+    url = database_url or DEFAULT_URL
     if database_url and DatabaseUrl.parse(database_url).password:
         # Never write a password into a file that lands in git: read the URL from the environment.
         url = "${DATABASE_URL}"

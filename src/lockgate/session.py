@@ -24,14 +24,31 @@ class Session:
 
 @contextmanager
 def open_session(settings: Settings, *, on_event: EventCallback | None, lock: bool,
-                 log: bool = True, lock_wait: float | None = None) -> Iterator[Session]:
+                 log: bool | None = None, lock_wait: float | None = None) -> Iterator[Session]:
+    """Connect, announce the target, and (``lock``) take the migration lock.
+
+    Before connecting, the session says which database it acts on (a ``target`` event:
+    the URL without its password, or the SQLite file's absolute path, and where that
+    came from), after any configuration warning. Only a session that takes the lock
+    (one that may change the database) writes the JSONL log (unless ``log`` says) and
+    creates a SQLite file that does not exist yet: no dry run or read writes a file.
+    """
     ctx = RunContext.new(settings.component)
-    secret = settings.database_url.password
+    url = settings.database_url
+    secret = url.password
     emit = Emitter(component=settings.component, run_id=ctx.run_id,
-                   log_file=settings.log_file if log else None, callback=on_event,
+                   log_file=settings.log_file if (lock if log is None else log) else None, callback=on_event,
                    secrets=(secret,) if secret else ())
-    # Without the lock nothing is written: status, verify, history, lint and dry runs only read.
-    adapter = open_adapter(settings.database_url, ledger_table=settings.ledger_table, read_only=not lock)
+    for warning in settings.warnings:
+        emit("config_warning", warning, level="warn")
+    emit("target", f"Target database: {url.target} (from {settings.url_source})", database=url.target,
+         engine=url.engine, source=settings.url_source, component=settings.component)
+    try:
+        # Without the lock nothing is written: status, verify, history, lint and dry runs only read.
+        adapter = open_adapter(url, ledger_table=settings.ledger_table, read_only=not lock)
+    except BaseException:
+        emit.close()
+        raise
     try:
         if lock:
             wait = settings.lock_wait if lock_wait is None else lock_wait

@@ -86,6 +86,20 @@ class DatabaseUrl:
             return {}
         return {k: v[-1] for k, v in parse_qs(urlsplit(self._raw).query).items()}
 
+    @property
+    def target(self) -> str:
+        """Which database this is, as a user is told before anything changes: the URL without its
+        password, or a SQLite file's absolute path.
+
+        >>> DatabaseUrl.parse("postgresql://app:pw@db/shop").target
+        'postgresql://app:***@db/shop'
+        >>> DatabaseUrl.parse("sqlite:////srv/app.db").target
+        '/srv/app.db'
+        """
+        if self.path is None:
+            return str(self)
+        return str(self.path) if str(self.path) == ":memory:" else str(self.path.absolute())
+
     def secret(self) -> str:
         """The URL with its password, for the driver only. Never print this."""
         return self._raw

@@ -27,12 +27,68 @@ def proj(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_no_configuration_at_all_is_sqlite_in_the_project_folder(tmp_path: Path) -> None:
-    s = load_settings(tmp_path, environ={})
-    assert s.database_url.engine == "sqlite"
-    assert s.database_url.sqlite_path.parent == tmp_path.resolve()
+def test_no_database_configured_is_an_error_saying_how_to_name_one(tmp_path: Path) -> None:
+    """A folder of PostgreSQL migrations must never be applied to a new SQLite file nobody asked for."""
+    from lockgate.config import NoDatabaseConfigured
+
+    (tmp_path / "migrations").mkdir()
+    with pytest.raises(NoDatabaseConfigured) as info:
+        load_settings(tmp_path, environ={})
+    message = str(info.value)
+    assert info.value.exit_code == 2 and "\n" not in message
+    assert message.startswith("Database: none configured")
+    assert "--database-url" in message and "DATABASE_URL" in message and "lockgate init" in message
+    (tmp_path / "lockgate.toml").write_text('migrations_dir = "migrations"\n')  # a file, but no URL in it
+    with pytest.raises(NoDatabaseConfigured, match="lockgate.toml names no database_url"):
+        load_settings(tmp_path, environ={})
+    # Files-only work (lint, new) needs none until something connects.
+    s = load_settings(tmp_path, environ={}, require_url=False)
     assert s.migrations_dir == tmp_path.resolve() / "migrations"
     assert s.log_file == tmp_path.resolve() / "logs" / "migrations.jsonl"
+    with pytest.raises(NoDatabaseConfigured):
+        s.database_url
+
+
+def test_the_sqlite_default_is_used_when_asked_for(tmp_path: Path) -> None:
+    for asked in ({"database_url": "sqlite:///lockgate.db"}, {"environ": {"DATABASE_URL": "sqlite:///lockgate.db"}}):
+        s = load_settings(tmp_path, **{"environ": {}, **asked})  # type: ignore[arg-type]
+        assert s.database_url.sqlite_path == tmp_path.resolve() / "lockgate.db"
+    (tmp_path / "lockgate.toml").write_text('database_url = "sqlite:///lockgate.db"\n')  # as lockgate init writes
+    assert load_settings(tmp_path, environ={}).database_url.sqlite_path == tmp_path.resolve() / "lockgate.db"
+
+
+def test_database_url_overriding_a_url_written_in_the_file_says_so(proj: Path) -> None:
+    s = load_settings(proj, environ={"DATABASE_URL": "sqlite:///from_env.db"})
+    assert _db(s) == "from_env.db" and s.url_source == "DATABASE_URL"
+    assert s.warnings == ("DATABASE_URL overrides the database_url written in lockgate.toml.",)
+    assert load_settings(proj, environ={}).warnings == ()
+    assert load_settings(proj, environ={}).url_source == "lockgate.toml"
+    # A file that asks for DATABASE_URL gets what it asked for, without a word.
+    (proj / "lockgate.toml").write_text('database_url = "${DATABASE_URL}"\n')
+    s = load_settings(proj, environ={"DATABASE_URL": "sqlite:///from_env.db"})
+    assert (_db(s), s.warnings, s.url_source) == ("from_env.db", (), "DATABASE_URL")
+    (proj / "lockgate.toml").write_text('database_url = "${APP_DB}"\n')
+    assert load_settings(proj, environ={"APP_DB": "sqlite:///a.db"}).url_source == "lockgate.toml (${APP_DB})"
+
+
+def test_a_url_a_component_names_itself_is_never_overridden_by_database_url(tmp_path: Path) -> None:
+    """Whether the project has one component or several, DATABASE_URL is the application's, not the component's."""
+    one = '[components.analytics]\ndatabase_url = "sqlite:///an.db"\n'
+    (tmp_path / "lockgate.toml").write_text(one)
+    s = load_settings(tmp_path, environ={"DATABASE_URL": "sqlite:///app.db"})
+    assert _db(s) == "an.db" and s.url_source == "lockgate.toml [components.analytics]"
+    assert s.warnings == ("DATABASE_URL is set but not used: lockgate.toml [components.analytics] names its own "
+                          "database_url.",)
+    (tmp_path / "lockgate.toml").write_text(COMPONENTS)
+    env = {"DB_URL": "sqlite:///op.db", "ANALYTICS_URL": "sqlite:///an.db", "DATABASE_URL": "sqlite:///app.db"}
+    for name, db in (("operational", "op.db"), ("analytics", "an.db")):
+        assert _db(load_settings(tmp_path, component=name, environ=env)) == db
+    # The lockgate-specific variables and the flag still choose the component's database.
+    assert _db(load_settings(tmp_path, component="analytics", environ={
+        **env, "LOCKGATE_ANALYTICS_DATABASE_URL": "sqlite:///x.db"})) == "x.db"
+    (tmp_path / "lockgate.toml").write_text(one)
+    s = load_settings(tmp_path, environ={"DATABASE_URL": "sqlite:///app.db"}, database_url="sqlite:///flag.db")
+    assert (_db(s), s.url_source, s.warnings) == ("flag.db", "--database-url", ())
 
 
 def test_toml_is_read(proj: Path) -> None:
@@ -205,7 +261,8 @@ def test_valid_pyproject_without_tool_lockgate_is_not_a_config(tmp_path: Path) -
     (app / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.ruff]\nline-length = 100\n')
     assert find_config(app) is None
     assert find_project_dir(app) == tmp_path.resolve()
-    assert _db(load_settings(app, environ={})) == "lockgate.db"
+    with pytest.raises(ConfigError, match="has no lockgate.toml"):  # the defaults do not stand in: no database
+        load_settings(app, environ={})
 
 
 def test_lockgate_toml_beside_a_malformed_pyproject_is_read_alone(tmp_path: Path) -> None:

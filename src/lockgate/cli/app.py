@@ -20,7 +20,7 @@ from .verbs import LockgateGroup
 @click.group(cls=LockgateGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--database-url", envvar=None, metavar="URL",
               help="postgresql://user@host/db or sqlite:///file.db (overrides DATABASE_URL and lockgate.toml; "
-                   "with none of them: sqlite:///lockgate.db).")
+                   "one of them must name the database).")
 @click.option("--config", "config", metavar="FILE", help="lockgate.toml or pyproject.toml to read.")
 @click.option("--env-file", metavar="FILE", help="dotenv file read before the environment (e.g. migrate.env).")
 @click.option("--component", metavar="NAME",

@@ -39,6 +39,8 @@ class Renderer:
         self._progress: Any = None
         self._task: Any = None
         self.prefix = ""  # "[component] " in front of progress lines when several components run
+        self.targets: dict[str, dict[str, Any]] = {}  # component -> its target event's fields, for --json
+        self._warned: set[str] = set()  # configuration warnings said once, by the CLI or by the session
 
     def style(self, text: str, colour: str | None = None, *, err: bool = False, bold: bool = False) -> str:
         if not (self.err_colour if err else self.out_colour) or (colour is None and not bold):
@@ -65,8 +67,28 @@ class Renderer:
     def emit_json(self, data: Any) -> None:
         click.echo(json.dumps(redact_strings(data), indent=2, default=str, ensure_ascii=False))
 
+    def config_warnings(self, warnings: Sequence[str]) -> None:
+        """What the configuration said (DATABASE_URL overriding the file), once, on stderr."""
+        for warning in warnings:
+            if warning not in self._warned:
+                self._warned.add(warning)
+                self.note(f"{self.style('warn:', 'yellow', err=True)} {warning}")
+
+    def _with_target(self, data: dict[str, Any], component: str) -> dict[str, Any]:
+        target = self.targets.get(component)
+        return {**data, "target": target} if target is not None else data
+
     # -- progress events from the API --------------------------------------
     def on_event(self, event: Event) -> None:
+        if event.event == "config_warning":
+            self.config_warnings([event.message])
+            return
+        if event.event == "target":
+            fields = dict(event.fields)
+            self.targets[str(fields.pop("component", ""))] = fields
+            if not self.json_mode:
+                self.note(f"{self.prefix}Target: {fields.get('database')} (from {fields.get('source')})")
+            return
         if event.event == "run_plan":
             count = int(str(event.fields.get("count", 0)))
             if count >= 20 and not self.quiet and not self.json_mode and self.err_colour:
@@ -145,7 +167,8 @@ class Renderer:
                database: str | None = None) -> None:
         self.stop_progress()
         if self.json_mode:
-            self.emit_json([r.to_dict() for r in reports] if len(reports) > 1 else reports[0].to_dict())
+            data = [self._with_target(r.to_dict(), r.component) for r in reports]
+            self.emit_json(data if len(data) > 1 else data[0])
             return
         for rep in reports:
             prefix = f"[{rep.component}] " if len(reports) > 1 else ""
@@ -186,14 +209,14 @@ class Renderer:
 
     def simple(self, rep: RunReport, text: str) -> None:
         if self.json_mode:
-            self.emit_json(rep.to_dict())
+            self.emit_json(self._with_target(rep.to_dict(), rep.component))
         else:
             self.done(text)
 
     def baseline(self, rep: BaselineReport) -> None:
         """What baseline recorded, or would record (--dry-run), from where, and what stays pending."""
         if self.json_mode:
-            self.emit_json(rep.to_dict())  # its warnings are in it
+            self.emit_json(self._with_target(rep.to_dict(), rep.component))  # its warnings are in it
             return
         if rep.dry_run:
             self.out(f"Would baseline {len(rep.planned)} migration(s) (dry run, nothing changed):")

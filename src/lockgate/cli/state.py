@@ -60,7 +60,7 @@ class CliState:
             command = click.get_current_context().info_name
             raise ConfigError(f"lockgate {command} works on one component at a time, not --component all.",
                               hint="Name one: --component NAME (status, up, verify, history and lint take all).")
-        return self._project().settings(name, require_url=require_url)
+        return self._warned(self._project().settings(name, require_url=require_url), require_url)
 
     def _env_component(self) -> str | None:
         return self.component or os.environ.get("LOCKGATE_COMPONENT") or None
@@ -69,9 +69,14 @@ class CliState:
         """One Settings per component for --component all, else the chosen one."""
         project = self._project()
         name = self._env_component()
-        if name == "all":
-            return [project.settings(n, require_url=require_url) for n in project.component_names]
-        return [project.settings(name, require_url=require_url)]
+        names = project.component_names if name == "all" else (name,)
+        return [self._warned(project.settings(n, require_url=require_url), require_url) for n in names]
+
+    def _warned(self, settings: Any, connects: bool) -> Any:
+        """``settings``, its configuration warnings said first (only where a database is used)."""
+        if connects:
+            self.render.config_warnings(settings.warnings)
+        return settings
 
 
 pass_state = click.make_pass_decorator(CliState)
