@@ -379,7 +379,7 @@ def test_the_highest_layer_that_sets_a_value_wins(key: str, components: bool, pr
         (root / "lockgate.toml").write_text("\n".join(lines) + "\n")
         (root / "migrate.env").write_text("".join(f"{k}={v}\n" for k, v in env_file.items()))
         s = load_settings(root, component="orders" if components else None, env_file=root / "migrate.env",
-                          environ=environ, **flags)
+                          environ=environ, require_url=False, **flags)  # no database: not what is tested
     winner = max(present, key=LAYERS.index, default=None)
     default = {"migrations_dir": "migrations", "ledger_table": "schema_migrations", "lock_wait": 60.0}[key]
     assert _read_back(s, key) == (default if winner is None else _expected(key, value(winner)))
@@ -411,11 +411,11 @@ def test_interpolation_substitutes_each_variable_and_keeps_dollar_dollar_literal
         unset = [n for n in names if where[n] == "nowhere"]
         if unset:
             with pytest.raises(ConfigError) as info:
-                load_settings(root, env_file=root / "migrate.env", environ=environ)
+                load_settings(root, env_file=root / "migrate.env", environ=environ, require_url=False)
             assert any(f"${{{n}}}" in info.value.message for n in unset), info.value.message
             assert info.value.exit_code == 2
             return
-        s = load_settings(root, env_file=root / "migrate.env", environ=environ)
+        s = load_settings(root, env_file=root / "migrate.env", environ=environ, require_url=False)
         # The environment beats the env file for the same variable; $$ is one literal dollar.
         expected = "m" + "".join({"text": v, "$$": "$", "var": values.get(v, "")}[k] for k, v in parts)
         assert s.migrations_dir == root.resolve() / expected
