@@ -25,12 +25,12 @@ class Emitter:
     """Fans one event out to the JSONL log and the caller's callback, redacted."""
 
     def __init__(self, *, component: str, run_id: str, log_file: Path | None,
-                 callback: EventCallback | None, secrets: tuple[str, ...] = ()) -> None:
+                 callback: EventCallback | None, secrets: tuple[str, ...] = (), create_log: bool = True) -> None:
         self.component = component
         self.run_id = run_id
         self.callback = callback
         self.secrets = secrets
-        self._log = JsonlLog(log_file, self._log_failed) if log_file is not None else None
+        self._log = JsonlLog(log_file, self._log_failed, create=create_log) if log_file is not None else None
 
     def _log_failed(self, message: str) -> None:
         if self.callback is not None:
@@ -53,16 +53,21 @@ class Emitter:
 class JsonlLog:
     """Appends JSON lines to a file created with mode 0600. A log that cannot be
     written is reported once through ``on_error`` and then left alone: the
-    migration matters more than its log."""
+    migration matters more than its log. ``create=False`` (a dry run): append to
+    the log if it is there, and create neither it nor its folder."""
 
-    def __init__(self, path: Path, on_error: Callable[[str], None]) -> None:
+    def __init__(self, path: Path, on_error: Callable[[str], None], *, create: bool = True) -> None:
         self.path = path
         self.on_error = on_error
+        self.create = create
         self._fd: int | None = None
         self._broken = False
 
     def write(self, record: dict[str, object]) -> None:
         if self._broken:
+            return
+        if self._fd is None and not self.create and not self.path.is_file():
+            self._broken = True  # nothing to append to: a dry run leaves no file behind
             return
         now = datetime.now(timezone.utc)
         line = {"timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z", **record}

@@ -24,21 +24,22 @@ class Session:
 
 @contextmanager
 def open_session(settings: Settings, *, on_event: EventCallback | None, lock: bool,
-                 log: bool | None = None, lock_wait: float | None = None) -> Iterator[Session]:
+                 log: bool = True, lock_wait: float | None = None) -> Iterator[Session]:
     """Connect, announce the target, and (``lock``) take the migration lock.
 
     Before connecting, the session says which database it acts on (a ``target`` event:
     the URL without its password, or the SQLite file's absolute path, and where that
-    came from), after any configuration warning. Only a session that takes the lock
-    (one that may change the database) writes the JSONL log (unless ``log`` says) and
-    creates a SQLite file that does not exist yet: no dry run or read writes a file.
+    came from), after any configuration warning. ``log``: write the JSONL log. Only a
+    session that takes the lock (one that may change the database) creates the log or a
+    SQLite file that does not exist yet: a dry run appends to the log that is there, and
+    writes no file of its own.
     """
     ctx = RunContext.new(settings.component)
     url = settings.database_url
     secret = url.password
     emit = Emitter(component=settings.component, run_id=ctx.run_id,
-                   log_file=settings.log_file if (lock if log is None else log) else None, callback=on_event,
-                   secrets=(secret,) if secret else ())
+                   log_file=settings.log_file if log else None, callback=on_event,
+                   secrets=(secret,) if secret else (), create_log=lock)
     for warning in settings.warnings:
         emit("config_warning", warning, level="warn")
     emit("target", f"Target database: {url.target} (from {settings.url_source})", database=url.target,

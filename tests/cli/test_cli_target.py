@@ -11,12 +11,7 @@ from fixtures.projects import Project, clean_env, one_line_error
 
 
 def _shown(project: Project) -> str:
-    """What the target line must say: the SQLite file's absolute path, or the URL without its password."""
-    if project.engine == "sqlite":
-        return str(Path(project.url.removeprefix("sqlite:///")).absolute())
-    from lockgate.urls import DatabaseUrl
-
-    return str(DatabaseUrl.parse(project.url))
+    return project.shown_target
 
 
 def _target_first(stderr: str, project: Project) -> None:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def _error_line(err: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Target: ")]
     assert len(lines) == 1, err
     assert "Traceback" not in err
     return lines[0]

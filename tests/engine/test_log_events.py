@@ -44,7 +44,9 @@ def test_an_up_run_logs_its_plan_each_start_and_finish_then_nothing_to_do(projec
     project.add("0002_b", "CREATE TABLE b (id INTEGER);\nCREATE TABLE b2 (id INTEGER);", "DROP TABLE b2;\nDROP TABLE b;",
                 no_transaction=True)
     records = run(project, "up")
-    assert [(r["event"], r.get("version")) for r in records if r["event"] != "lint_skipped"] == [
+    assert (records[0]["event"], records[0]["database"], records[0]["source"]) == (
+        "target", project.shown_target, "--database-url")
+    assert [(r["event"], r.get("version")) for r in records if r["event"] not in ("lint_skipped", "target")] == [
         ("run_plan", None), ("migration_start", "0001_a"), ("migration_finish", "0001_a"),
         ("migration_start", "0002_b"), ("migration_finish", "0002_b")]
     [plan] = only(records, "run_plan")
@@ -73,7 +75,14 @@ def test_sqlite_says_in_the_log_that_the_linter_did_not_run(sqlite_project: Proj
     assert skipped["level"] == "info" and "PostgreSQL" in skipped["message"]
 
 
+def _existing_log(project: Project) -> None:
+    """A dry run appends to the log that is there, and creates none (no dry run writes a file)."""
+    project.log_file.parent.mkdir(parents=True, exist_ok=True)
+    project.log_file.touch(mode=0o600)
+
+
 def test_down_and_the_dry_runs_are_logged(project: Project) -> None:
+    _existing_log(project)
     project.add("0001_a", "CREATE TABLE a (id INTEGER);", "DROP TABLE a;")
     project.add("0002_b", "CREATE TABLE b (id INTEGER);\nINSERT INTO b VALUES (1);", "DROP TABLE b;")
     planned = only(run(project, "up", "--dry-run"), "migration_planned")
@@ -110,6 +119,7 @@ def test_repair_is_logged_with_its_action(project: Project) -> None:
 
 
 def test_baseline_and_its_dry_run_are_logged(project: Project) -> None:
+    _existing_log(project)
     project.add("0001_a", "CREATE TABLE a (id INTEGER);")
     project.add("0002_b", "CREATE TABLE b (id INTEGER);")
     project.add("0003_c", "CREATE TABLE c (id INTEGER);")
