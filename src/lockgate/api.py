@@ -45,6 +45,12 @@ def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "p
     migrations = discover(settings.migrations_dir)
     with open_session(settings, on_event=None, lock=False, log=False) as s:
         rows = s.adapter.read_ledger()
+        if not rows:  # another tool's table (Flyway's, or schema_migrations beside another ledger): say so
+            from .ledger import unadopted_foreign
+
+            found = unadopted_foreign(s.adapter, settings.ledger_table, settings.database_url)
+            if found is not None:
+                raise found
         result = statuses(migrations, rows, settings.component)
         if phases == "none":
             return result
@@ -212,14 +218,14 @@ def repair(settings: Settings, version: str, action: RepairAction, *,
 
 
 def _files_for(settings: Settings, tool: str, versions: Sequence[str],
-               migrations: Sequence[Migration]) -> list[Migration]:
+               migrations: Sequence[Migration], *, table: str | None = None) -> list[Migration]:
     """The files of the versions another tool recorded; every one must have its file."""
     from .errors import ForeignVersionMissing
 
     by_number = {m.version: m for m in migrations}
     missing = [v for v in versions if not v.isdigit() or int(v) not in by_number]
     if missing:
-        raise ForeignVersionMissing(settings.ledger_table, tool, missing, settings.migrations_dir)
+        raise ForeignVersionMissing(table or settings.ledger_table, tool, missing, settings.migrations_dir)
     return sorted((by_number[int(v)] for v in versions), key=lambda m: m.version)
 
 
@@ -230,6 +236,8 @@ def _baseline_choice(s: Session, migrations: Sequence[Migration], version: str |
     from .ledger import foreign_versions
 
     settings = s.settings
+    if foreign is not None and foreign.tool == "Flyway":  # flyway_schema_history, beside the ledger
+        return _flyway_choice(s, migrations, version, foreign)
     if foreign is not None and foreign.tool not in ForeignLedgerError.ADOPTABLE:
         raise ForeignLedgerError(settings.ledger_table, foreign.tool, foreign.version)
     if version is None and foreign is not None and foreign.dirty:
@@ -252,6 +260,22 @@ def _baseline_choice(s: Session, migrations: Sequence[Migration], version: str |
     return [m for m in migrations if m.version <= limit and m.ident not in taken], rows, source, limit
 
 
+def _flyway_choice(s: Session, migrations: Sequence[Migration], version: str | None,
+                   fly: ForeignLedger) -> tuple[list[Migration], list[LedgerRow], str, int | None]:
+    """Flyway's successful versioned migrations (V1__x.sql is lockgate's 0001_x), up to ``version`` if given."""
+    from .flyway import TABLE
+
+    if version is None and fly.dirty:
+        raise ForeignLedgerError(TABLE, fly.tool, fly.version, dirty=True)
+    limit = resolve_target(version, migrations, []) if version is not None else None
+    chosen = _files_for(s.settings, fly.tool, list(fly.versions), migrations, table=TABLE)
+    if fly.baseline is not None:  # Flyway's own baseline: everything up to it was there before Flyway
+        floor = _files_for(s.settings, fly.tool, [fly.baseline], migrations, table=TABLE)[0].version
+        chosen = sorted({m.ident: m for m in chosen + [m for m in migrations if m.version <= floor]}.values(),
+                        key=lambda m: m.version)
+    return [m for m in chosen if limit is None or m.version <= limit], [], fly.tool, limit
+
+
 def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = False,
              on_event: EventCallback | None = None) -> BaselineReport:
     """Adopt an existing database: record migrations as applied without running them.
@@ -259,7 +283,9 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
     * ``version``: every migration up to it (``"0"``: none; the ledger starts empty);
     * golang-migrate's table where the ledger goes: its version is the default;
     * dbmate's table: exactly the versions it recorded (up to ``version`` if given); the
-      files it never applied stay pending and are listed in ``left_pending``.
+      files it never applied stay pending and are listed in ``left_pending``;
+    * Flyway's ``flyway_schema_history``: its successful versioned migrations (``V1__init.sql``
+      is lockgate's ``0001_init``; see ``lockgate convert``), its table kept as it is.
 
     The other tool's table is renamed aside (``schema_migrations_dbmate``), never dropped.
     ``dry_run``: the same report, with ``planned`` instead of ``steps``; nothing changes.
@@ -273,10 +299,13 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
 
     from .dialects.base import kept_name
 
+    from .ledger import flyway_beside
+
     migrations = discover(settings.migrations_dir)
     with open_session(settings, on_event=on_event, lock=not dry_run) as s:
         foreign = s.adapter.foreign_ledger()
-        chosen, rows, source, limit = _baseline_choice(s, migrations, version, foreign)
+        fly = flyway_beside(s.adapter) if foreign is None and not (s.adapter.read_ledger() or []) else None
+        chosen, rows, source, limit = _baseline_choice(s, migrations, version, foreign or fly)
         if not chosen and not (limit == 0 and not rows):
             raise LedgerError(f"Baseline {version}: no unrecorded migration at or below it.", ident=version,
                               hint="Check the version with lockgate status.")
@@ -286,6 +315,7 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
         left = tuple(m.ident for m in migrations
                      if newest is not None and m.version < newest.version and m.ident not in taken)
         warnings: tuple[str, ...] = ()
+        fly_table = "flyway_schema_history"
         if left and newest is not None:
             it = "it" if len(left) == 1 else "them"
             then = (f"`lockgate up` applies {it} (allow_out_of_order is on)" if settings.allow_out_of_order else
@@ -296,8 +326,9 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
                               warnings, source=source,
                               version=version if version is not None else
                               foreign.version if foreign is not None and source != "dbmate" else None,
-                              source_table=settings.ledger_table if foreign else None,
-                              kept_as=kept_name(settings.ledger_table, foreign.tool) if foreign else None,
+                              source_table=settings.ledger_table if foreign else fly_table if fly else None,
+                              kept_as=kept_name(settings.ledger_table, foreign.tool) if foreign else
+                              fly_table if fly else None,  # Flyway's table is not in the way: kept as it is
                               left_pending=left)
         if dry_run:
             s.emit("baseline_planned", "Would adopt the database", versions=list(plan.planned), source=source,
@@ -308,7 +339,8 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
         try:
             renamed = s.adapter.adopt_foreign_ledger(foreign.tool) if foreign is not None else None
             s.adapter.ensure_ledger()
-            note = f"adopted from {foreign.tool}; old table kept as {renamed}" if foreign else None
+            note = (f"adopted from {foreign.tool}; old table kept as {renamed}" if foreign else
+                    f"adopted from Flyway; {fly_table} kept as it is" if fly else None)
             for m in chosen:
                 s.ledger.insert(m.ident, m.checksum, dirty=False)
                 s.ledger.record(m.ident, Direction.BASELINE, checksum=m.checksum, started=started,
@@ -323,7 +355,7 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
             s.adapter.rollback()
             raise
         s.emit("baseline", "Database adopted", version=newest.ident if newest else "0", count=len(chosen),
-               from_tool=foreign.tool if foreign else None, left_pending=list(left))
+               from_tool=foreign.tool if foreign else fly.tool if fly else None, left_pending=list(left))
         return replace(plan, steps=tuple(StepResult(m.ident, Direction.BASELINE, 0.0, "baselined", m.checksum)
                                          for m in chosen), dry_run=False, planned=())
 

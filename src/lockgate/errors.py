@@ -148,7 +148,7 @@ class ForeignLedgerError(DatabaseError):
 
     exit_code = 2
     # The tools whose table baseline can read: one version (golang-migrate), one row per version (dbmate).
-    ADOPTABLE = ("golang-migrate", "dbmate")
+    ADOPTABLE = ("golang-migrate", "dbmate", "Flyway")
 
     def __init__(self, table: str, tool: str, version: str | None, *, dirty: bool = False,
                  ledger: str | None = None) -> None:
@@ -162,6 +162,9 @@ class ForeignLedgerError(DatabaseError):
         if dirty:
             hint = (f"Finish or undo migration {version} by hand first, then adopt the database with"
                     f" `lockgate baseline VERSION` (the newest migration really applied).")
+        elif tool == "Flyway":  # its table is not where lockgate's goes: nothing is renamed
+            hint = (f"Adopt this database with `lockgate baseline` (preview with --dry-run): it records the versions"
+                    f" Flyway applied successfully, and {table} stays as it is; then run lockgate up.")
         elif ledger is not None:
             hint = (f"Record what the database already has with `lockgate baseline VERSION` (preview with --dry-run;"
                     f" {table} stays {tool}'s), then run lockgate up; if none of these files is applied,"

@@ -142,8 +142,34 @@ def read_history(adapter: Adapter) -> list[HistoryEntry]:
     return entries
 
 
-# -- another tool's table (golang-migrate, dbmate) ---------------------------------------------
+# -- another tool's table (golang-migrate, dbmate, Flyway) --------------------------------------
 FOREIGN_TABLE = "schema_migrations"  # golang-migrate's and dbmate's default table name
+
+
+def flyway_beside(adapter: Adapter) -> ForeignLedger | None:
+    """Flyway's ``flyway_schema_history``, while lockgate has never applied or baselined anything here."""
+    from .flyway import TABLE
+
+    return None if has_run_here(adapter) else adapter.foreign_ledger(TABLE)
+
+
+def unadopted_foreign(adapter: Adapter, ledger_table: str, url: DatabaseUrl) -> ForeignLedgerError | None:
+    """The error for another tool's table beside a lockgate ledger that has never been used:
+    Flyway's under any ledger name, golang-migrate's or dbmate's ``schema_migrations`` beside a
+    ledger of another name (where the ledger is ``schema_migrations`` the adapter finds them itself)."""
+    from .flyway import TABLE
+
+    if has_run_here(adapter):
+        return None
+    found = adapter.foreign_ledger(TABLE)
+    if found is not None:
+        return ForeignLedgerError(TABLE, found.tool, found.version, dirty=found.dirty, ledger=ledger_table)
+    if ledger_table == FOREIGN_TABLE:
+        return None
+    found = foreign_ledger_beside(url)
+    if found is not None:
+        return ForeignLedgerError(FOREIGN_TABLE, found.tool, found.version, dirty=found.dirty, ledger=ledger_table)
+    return None
 
 
 def foreign_versions(adapter: Adapter) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 from .config import Settings
 from .discovery import discover
-from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, EmptyDownError, ForeignLedgerError,
+from .errors import (ChecksumMismatch, ConfigError, DirtyMigrationError, EmptyDownError,
                      LintFailed, MissingDownError, MissingMigrationFile, OutOfOrderError)
 from .events import EventCallback
 from .model import Direction, LedgerRow, Migration, RunReport, Statement, StepResult
@@ -321,12 +321,8 @@ def _refuse_unadopted_foreign_ledger(s: Session) -> None:
     database that already has them. Asked only while the ledger is empty, so a project
     that has run costs nothing.
     """
-    from .ledger import FOREIGN_TABLE, foreign_ledger_beside, has_run_here
+    from .ledger import unadopted_foreign
 
-    settings = s.settings
-    if settings.ledger_table == FOREIGN_TABLE or has_run_here(s.adapter):
-        return
-    found = foreign_ledger_beside(settings.database_url)
-    if found is not None:
-        raise ForeignLedgerError(FOREIGN_TABLE, found.tool, found.version, dirty=found.dirty,
-                                 ledger=settings.ledger_table)
+    found = unadopted_foreign(s.adapter, s.settings.ledger_table, s.settings.database_url)
+    if found is not None:  # Flyway's table too, under any ledger name (lockgate.ledger.unadopted_foreign)
+        raise found

@@ -22,6 +22,8 @@ class ForeignLedger:
     tool: str
     version: str | None
     dirty: bool = False
+    versions: tuple[str, ...] = ()  # Flyway: every applied version (its table keeps one row per run)
+    baseline: str | None = None  # Flyway: a BASELINE row's version (everything up to it is applied)
 
 
 def kept_name(table: str, tool: str) -> str:
@@ -31,7 +33,16 @@ def kept_name(table: str, tool: str) -> str:
 
 def classify_foreign(columns: set[str], query: Callable[[str], list[tuple[Any, ...]]],
                      table: str) -> ForeignLedger | None:
-    """Recognise another tool's ``schema_migrations`` by its columns; None when it is lockgate's own."""
+    """Recognise another tool's ``schema_migrations`` (or Flyway's ``flyway_schema_history``) by its
+    columns; None when it is lockgate's own, or no table."""
+    from .. import flyway
+
+    if flyway.COLUMNS <= columns:
+        state = flyway.read_history(query(f"SELECT version, type, success FROM {table} ORDER BY installed_rank"))
+        newest = max(state.versions + ((state.baseline,) if state.baseline else ()), key=flyway.version_key,
+                     default=None)
+        return ForeignLedger("Flyway", state.failed or newest, state.failed is not None, state.versions,
+                             state.baseline)
     if not columns or "checksum" in columns:
         return None
     if columns == {"version", "dirty"}:  # golang-migrate: one row, the current version
@@ -109,7 +120,7 @@ class Adapter(Protocol):
     # ledger
     def read_ledger(self) -> list[LedgerRow] | None: ...  # None: no ledger table yet
     def ensure_ledger(self) -> None: ...
-    def foreign_ledger(self) -> ForeignLedger | None: ...
+    def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None: ...  # None: the ledger's place
     def adopt_foreign_ledger(self, tool: str) -> str: ...
 
     # locking

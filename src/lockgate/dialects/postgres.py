@@ -171,8 +171,9 @@ class PostgresAdapter:
             (name, schema)).fetchall()
         return {str(c): str(t) for c, t in rows}
 
-    def foreign_ledger(self) -> ForeignLedger | None:
-        return classify_foreign(set(self._columns(self.ledger_name)), self.query, self.ledger)
+    def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None:
+        name = table or self.ledger_name
+        return classify_foreign(set(self._columns(name)), self.query, quote_ident(name) if table else self.ledger)
 
     def adopt_foreign_ledger(self, tool: str) -> str:
         """Rename the other tool's table out of the way; return its new name."""

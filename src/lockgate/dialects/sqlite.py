@@ -188,11 +188,11 @@ class SqliteAdapter:
         self.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
                                       ts="TEXT", real="REAL"))
 
-    def foreign_ledger(self) -> ForeignLedger | None:
-        schema, _, name = self.ledger_name.rpartition(".")
+    def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None:
+        schema, _, name = (table or self.ledger_name).rpartition(".")
         prefix = quote_ident(schema) + "." if schema else ""
         cols = {str(r[1]) for r in self.conn.execute(f"PRAGMA {prefix}table_info({quote_ident(name)})").fetchall()}
-        return classify_foreign(cols, self.query, self.ledger)
+        return classify_foreign(cols, self.query, quote_ident(table) if table else self.ledger)
 
     def adopt_foreign_ledger(self, tool: str) -> str:
         new = kept_name(self.ledger_name, tool)
