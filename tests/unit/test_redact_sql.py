@@ -40,6 +40,9 @@ def test_url_and_keyword_passwords_are_masked(pw: str) -> None:
     ("UPDATE settings SET api_key = 'SECRET' WHERE id = 1", "UPDATE settings SET api_key = '***' WHERE id = 1"),
     ("SET my.token TO 'SECRET'", "SET my.token TO '***'"),
     ("SET app.client_secret = E'SECRET'", "SET app.client_secret = '***'"),
+    ("SELECT set_config('app.api_token', 'SECRET', false)", "SELECT set_config('app.api_token', '***', false)"),
+    ("INSERT INTO settings (name, value) VALUES ('smtp_password', E'SECRET'), ('host', 'mail')",
+     "INSERT INTO settings (name, value) VALUES ('smtp_password', '***'), ('host', 'mail')"),
     ("SELECT dblink_connect('c1', 'host=db password=SECRET dbname=shop')",
      "SELECT dblink_connect('c1', 'host=db password=*** dbname=shop')"),
     ("SELECT dblink_connect('host=db password=''SE CRET'' dbname=shop')",
@@ -92,3 +95,19 @@ def test_secret_keys_are_redacted_whole() -> None:
                            "checksum": "abc", "version": "0010_a"})
     assert data == {"password": REDACTED, "apiToken": REDACTED, "connectionString": REDACTED,
                     "DATABASE_URL": REDACTED, "checksum": "abc", "version": "0010_a"}
+
+
+@pytest.mark.parametrize("at", [1985, 1995, 2000, 2010])
+def test_a_long_failing_statement_is_cut_after_its_secrets_are_masked(at: int) -> None:
+    from pathlib import Path
+
+    from lockgate.errors import MigrationFailed
+
+    head = "SELECT " + "1, " * ((at - 7) // 3)
+    for secret_sql in ("'postgresql://app:Zq7SECRETpw@db/shop'", "PASSWORD $$Zq7SECRETpw$$"):
+        statement = head + secret_sql + ", 2" * 500_000  # a few MB, as a seed file's one INSERT
+        err = MigrationFailed("0001_a", path=Path("0001_a.up.sql"), line=1, statement=statement, error="boom",
+                              rolled_back=True)
+        assert "SECRETpw" not in err.statement and "SECRETpw" not in str(err)
+        assert "Zq7" not in err.statement, err.statement[-80:]
+        assert len(err.statement) < 2010

@@ -3,9 +3,10 @@
 A string literal, in any of its forms (``'…'``, ``E'…'``, ``U&'…'``, ``$$…$$``,
 ``$tag$…$tag$``), is a secret when it follows ``PASSWORD`` (``CREATE ROLE …
 PASSWORD``, ``OPTIONS (password '…')`` of a user mapping or server) or a
-secret-looking name (``api_key = '…'``, ``SET my.token TO '…'``). A literal that is
-a connection string (``dblink_connect('host=x password=…')``,
-``'postgresql://u:pw@h/db'``) keeps everything but its password.
+secret-looking name (``api_key = '…'``, ``SET my.token TO '…'``,
+``set_config('app.token', '…')``). A literal that is a connection string
+(``dblink_connect('host=x password=…')``, ``'postgresql://u:pw@h/db'``) keeps
+everything but its password.
 
 Text that is not quite SQL (an error message quoting a statement, ``it's``) is read
 as far as the lexer can, and read on after the character it stopped at.
@@ -103,6 +104,10 @@ def _secret_position(text: str, prev: list[_Tok], is_secret_key: Callable[[str],
     last = prev[-1]
     if last.name == "PASSWORD":
         return True
+    if last.name == "ASCII_44" and len(prev) == 2 and prev[0].name in _LITERALS:
+        # A name given as a literal, then its value: set_config('app.token', '…'),
+        # json_build_object('api_key', '…'), VALUES ('password', '…').
+        return is_secret_key(text[prev[0].start + 1:prev[0].end - 1])
     name = last
     if last.name in _GLUE:
         if len(prev) < 2:
