@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Sequence, TypedDict
 
 from .config import Settings, load_settings
 from .dialects.base import ForeignLedger
@@ -140,6 +140,9 @@ def verify(settings: Settings) -> list[VerifyProblem]:
 def up(settings: Settings, *, to: str | None = None, steps: int | None = None, dry_run: bool = False,
        auto_recover: bool | None = None, allow_out_of_order: bool | None = None, ignore_missing: bool = False,
        skip_lint: bool = False, lock_wait: float | None = None, sql: bool = False, rehearse: bool = False,
+       lock_timeout: float | str | None = None,
+       statement_timeout: float | str | None = None, retry_for: float | str | None = None,
+       time_budget: float | str | None = None, cancel_blockers: bool = False,
        on_event: EventCallback | None = None) -> RunReport:
     """Apply pending migrations in order, each in its own transaction with its ledger row
     (only the first ``steps`` of them, when given: golang-migrate's ``up N``).
@@ -150,23 +153,57 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
     A dry run's report carries the plan (``report.plan``; ``sql``: with each file's SQL);
     ``rehearse`` applies everything in one transaction, watches its locks and rolls it
     all back (``report.rehearsal``; see :mod:`lockgate.safety.rehearsal`).
+
+    On PostgreSQL each migration runs with ``lock_timeout`` (default 1s) and is retried
+    while its locks are taken, for up to ``retry_for`` (60s); the run stops once
+    ``time_budget`` (10m) is spent; ``cancel_blockers`` cancels the sessions in its way
+    (see "Lock timeouts and retries" in the README). Times: seconds or ``"500ms"``, ``"2m"``.
     """
     from .run import RunOptions, execute
 
     return execute(settings, RunOptions(Direction.UP, to=to, steps=steps, dry_run=dry_run,
                                         auto_recover=auto_recover, allow_out_of_order=allow_out_of_order,
                                         ignore_missing=ignore_missing, skip_lint=skip_lint, lock_wait=lock_wait,
-                                        sql=sql, rehearse=rehearse),
+                                        sql=sql, rehearse=rehearse, cancel_blockers=cancel_blockers,
+                                        **_safety_options(lock_timeout, statement_timeout, retry_for, time_budget)),
                    on_event=on_event)
 
 
 def down(settings: Settings, *, steps: int | None = None, to: str | None = None, dry_run: bool = False,
-         lock_wait: float | None = None, on_event: EventCallback | None = None) -> RunReport:
-    """Roll back applied migrations, newest first: ``steps`` of them (default 1), or all above ``to``."""
+         lock_wait: float | None = None, lock_timeout: float | str | None = None,
+         statement_timeout: float | str | None = None, retry_for: float | str | None = None,
+         time_budget: float | str | None = None, cancel_blockers: bool = False,
+         on_event: EventCallback | None = None) -> RunReport:
+    """Roll back applied migrations, newest first: ``steps`` of them (default 1), or all above ``to``.
+
+    The lock-queue protection of :func:`up` applies to each down file too.
+    """
     from .run import RunOptions, execute
 
-    return execute(settings, RunOptions(Direction.DOWN, to=to, steps=steps, dry_run=dry_run, lock_wait=lock_wait),
+    return execute(settings, RunOptions(Direction.DOWN, to=to, steps=steps, dry_run=dry_run, lock_wait=lock_wait,
+                                        cancel_blockers=cancel_blockers,
+                                        **_safety_options(lock_timeout, statement_timeout, retry_for, time_budget)),
                    on_event=on_event)
+
+
+def _safety_options(lock_timeout: float | str | None, statement_timeout: float | str | None,
+                    retry_for: float | str | None, time_budget: float | str | None) -> _SafetyTimes:
+    """The times given to up/down, parsed (a ConfigError, exit 2, names the flag)."""
+    from .durations import parse_duration
+
+    def parsed(value: float | str | None, name: str) -> float | None:
+        return None if value is None else parse_duration(value, name=name)
+
+    return _SafetyTimes(lock_timeout=parsed(lock_timeout, "--lock-timeout"),
+                        statement_timeout=parsed(statement_timeout, "--statement-timeout"),
+                        retry_for=parsed(retry_for, "--retry-for"), time_budget=parsed(time_budget, "--time-budget"))
+
+
+class _SafetyTimes(TypedDict):
+    lock_timeout: float | None
+    statement_timeout: float | None
+    retry_for: float | None
+    time_budget: float | None
 
 
 def repair(settings: Settings, version: str, action: RepairAction, *,

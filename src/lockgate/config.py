@@ -36,7 +36,11 @@ DEFAULT_COMPONENT = "default"
 DEFAULT_URL = "sqlite:///lockgate.db"  # what `lockgate init` writes: the embedded default, asked for
 _DATABASE_URL_REFS = ("${DATABASE_URL}", "$DATABASE_URL")
 _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
-         "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order"}
+         "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order",
+         *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
+# Times of lockgate.safety (lock-queue protection), in seconds once parsed; 0 turns one off.
+_SAFETY_DEFAULTS = {"lock_timeout": 1.0, "statement_timeout": 0.0, "retry_for": 60.0, "time_budget": 600.0,
+                    "cancel_older_than": 10.0, "cancel_grace": 5.0}
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,13 @@ class Settings:
     url_source: str = ""
     # What the user should hear before anything runs (a URL written in the file that DATABASE_URL overrides).
     warnings: tuple[str, ...] = ()
+    # Lock-queue protection (PostgreSQL; see lockgate.safety): seconds, 0 meaning off/none.
+    lock_timeout: float = 1.0
+    statement_timeout: float = 0.0  # none beyond the run's remaining time budget
+    retry_for: float = 60.0  # per migration, pauses included
+    time_budget: float = 600.0  # per run
+    cancel_older_than: float = 10.0  # --cancel-blockers: only transactions open longer than this
+    cancel_grace: float = 5.0  # --cancel-blockers: terminate a cancelled blocker still there after this
 
     @property
     def database_url(self) -> DatabaseUrl:
@@ -281,7 +292,7 @@ class ProjectConfig:
             merged["database_url"] = env["DATABASE_URL"]
             origin["database_url"] = "DATABASE_URL"
         for key in ("database_url", "migrations_dir", "ledger_table", "log_file", "lock_wait", "auto_recover",
-                    "lint_on_up", "allow_out_of_order"):
+                    "lint_on_up", "allow_out_of_order", *_SAFETY_DEFAULTS):
             generic = env.get("LOCKGATE_" + key.upper())
             if generic is not None and (only or key != "database_url"):
                 merged[key] = generic
@@ -367,6 +378,7 @@ class ProjectConfig:
             url_source=_url_source(origin.get("database_url"), merged.get("database_url"),
                                    "database_url" in interpolate),
             warnings=warnings,
+            **_safety_times(merged, origin),  # type: ignore[arg-type]  # the float fields, by name
         )
 
     def _url_warnings(self, component: str, own: Mapping[str, Any], used: str | None, only: bool) -> tuple[str, ...]:
@@ -405,6 +417,18 @@ class NoDatabaseConfigured(ConfigError):
                   f' database_url in lockgate.toml (`lockgate init` writes database_url = "{DEFAULT_URL}",'
                   " a SQLite file beside it)."),
         )
+
+
+def _safety_times(merged: Mapping[str, Any], origin: Mapping[str, str]) -> dict[str, float]:
+    from .durations import parse_duration
+
+    times = {}
+    for key, default in _SAFETY_DEFAULTS.items():
+        try:
+            times[key] = parse_duration(merged.get(key, default), name=key)
+        except ConfigError as exc:
+            raise _located(exc, origin.get(key, "")) from None
+    return times
 
 
 def _parse_url(raw: Any, base_dir: Path, where: str) -> DatabaseUrl:

@@ -31,7 +31,13 @@ NO_TRANSACTION = "lockgate:no-transaction"
 
 def header_directives(text: str) -> set[str]:
     """The ``-- lockgate:...`` words in the leading comment block of a file."""
-    found: set[str] = set()
+    return set(header_values(text))
+
+
+def header_values(text: str) -> dict[str, str]:
+    """The ``-- lockgate:WORD value`` directives of the leading comment block, word -> value:
+    ``-- lockgate:lock-timeout 3s`` gives ``{"lockgate:lock-timeout": "3s"}``."""
+    found: dict[str, str] = {}
     if "lockgate:" not in text:
         return found
     for line in text.splitlines():
@@ -40,9 +46,9 @@ def header_directives(text: str) -> set[str]:
             continue
         if not stripped.startswith("--"):
             break
-        word = stripped[2:].strip().split(" ", 1)[0] if stripped[2:].strip() else ""
+        word, _, value = stripped[2:].strip().partition(" ")
         if word.startswith("lockgate:"):
-            found.add(word)
+            found[word] = value.strip()
     return found
 
 

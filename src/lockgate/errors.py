@@ -27,6 +27,8 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     │   ├── MissingDownError
     │   └── EmptyDownError              a dirty migration's down file has no SQL to undo it
     ├── MigrationFailed                 exit 1: a statement failed; rolled back or left dirty
+    │   ├── LockRetriesExhausted        exit 1: its locks were not free within the retry bound
+    │   └── BudgetExceeded              exit 1: the run's time budget ran out; the migration rolled back
     └── LintFailed                      exit 1: `up` refused by the safety linter
 
 Messages never contain secrets: every message passes through
@@ -324,12 +326,15 @@ class MigrationFailed(LockgateError):
     migration's down file). ``down`` says what that down file can do after a failed
     ``up``: ``sql``, ``empty`` (only comments) or ``missing``. ``leftover`` and
     ``undo``: what the dialect saw the failed statement leave behind (an INVALID
-    index) and the SQL that removes it.
+    index) and the SQL that removes it. ``cause``: ``lock_timeout`` or
+    ``statement_timeout`` when a timeout lockgate set ended it (the SQL is not at
+    fault), else None.
     """
 
     def __init__(self, ident: str, *, path: Path, line: int, statement: str, error: str,
                  rolled_back: bool, kind: str = "up", sqlstate: str | None = None, down: str = "sql",
-                 leftover: str | None = None, undo: str | None = None) -> None:
+                 leftover: str | None = None, undo: str | None = None, cause: str | None = None) -> None:
+        self.cause = cause
         self.ident = ident
         self.path = path
         self.line = line
@@ -358,12 +363,27 @@ class MigrationFailed(LockgateError):
         super().__init__(f"Migration {ident} {what} {where}: {self.error}; it {state}.",
                          hint=self._next_step())
 
+    def replaced(self, **changes: object) -> "MigrationFailed":
+        """The same failure with some facts changed, its message and hint rebuilt."""
+        facts: dict[str, object] = dict(
+            path=self.path, line=self.line, statement=self.statement, error=self.error,
+            rolled_back=self.rolled_back, kind=self.kind, sqlstate=self.sqlstate, down=self.down,
+            leftover=self.leftover, undo=self.undo, cause=self.cause)
+        facts.update(changes)
+        return MigrationFailed(self.ident, **facts)  # type: ignore[arg-type]
+
     def _next_step(self) -> str:
         ident, name = self.ident, self.path.name
         # 25001 active_sql_transaction: CREATE/DROP INDEX CONCURRENTLY, VACUUM, ... in a
         # transactional file. Each file says how it runs, a down file too.
         if self.rolled_back and self.sqlstate == "25001":
             fix = f"Put `-- lockgate:no-transaction` at the top of {name} (this statement cannot run in a transaction)"
+        elif self.cause == "lock_timeout":
+            fix = ("Wait for the sessions holding its locks to finish (lockgate monitor shows them), or raise "
+                   f"the bound (--lock-timeout, or `-- lockgate:lock-timeout 5s` in {name}),")
+        elif self.cause == "statement_timeout":
+            fix = (f"Raise the bound (--statement-timeout, or `-- lockgate:statement-timeout 10m` in {name}) "
+                   "or make the statement cheaper,")
         else:
             fix = f"Fix {name}" if self.kind != "up" else "Fix the SQL"
         if self.kind == "recover":
@@ -383,6 +403,48 @@ class MigrationFailed(LockgateError):
         return (f"Undo its partial changes by hand{undo}, then `lockgate repair {ident} --delete`. Auto-recovery"
                 f" cannot: {ident}.down.sql {lack}; write the undo SQL there (under `-- lockgate:no-transaction`"
                 " for CONCURRENTLY) to let lockgate up run it.")
+
+
+class LockRetriesExhausted(MigrationFailed):
+    """The migration's locks were never free within ``retry_for``: every attempt timed out
+    waiting and was rolled back. ``blockers``: one-line descriptions of who held them."""
+
+    def __init__(self, ident: str, *, path: Path, kind: str, attempts: int, waited: float, lock_timeout: float,
+                 blockers: Sequence[str], error: str, statement: str = "", line: int = 0,
+                 sqlstate: str | None = None) -> None:
+        self.attempts = attempts
+        self.waited = waited
+        self.blockers = tuple(blockers)
+        super().__init__(ident, path=path, line=line, statement=statement, error=error, rolled_back=True,
+                         kind=kind, sqlstate=sqlstate, cause="lock_timeout")
+        who = "; ".join(self.blockers) if self.blockers else "a session that ended before it could be seen"
+        where = f" at {path.name}:{line} ({self.snippet})" if line > 0 else ""
+        self.message = redact_text(
+            f"Migration {ident}: the locks of its statement{where} were not free in {waited:.1f}s ({attempts} attempt(s), "
+            f"lock_timeout {lock_timeout:g}s each); blocked by {who}; nothing of it was applied.")
+        self.args = (self.message,)
+        self.hint = ("Wait for the blocking session to finish and run lockgate up again, raise the bound "
+                     f"(--retry-for 5m, or `-- lockgate:retry-for 5m` in {path.name}), or pass --cancel-blockers "
+                     "to cancel sessions that hold it.")
+
+
+class BudgetExceeded(MigrationFailed):
+    """The run's ``time_budget`` was spent: the running migration was cancelled and rolled back."""
+
+    def __init__(self, ident: str, *, path: Path, kind: str, budget: float, applied: Sequence[str],
+                 error: str = "time budget spent", statement: str = "", line: int = 0) -> None:
+        self.budget = budget
+        self.applied = tuple(applied)
+        super().__init__(ident, path=path, line=line, statement=statement, error=error, rolled_back=True,
+                         kind=kind, cause="budget")
+        done = (f"{len(self.applied)} migration(s) before it stay applied ({', '.join(self.applied)})"
+                if self.applied else "nothing was applied in this run")
+        where = f" at {path.name}:{line} ({self.snippet})" if line > 0 else ""
+        self.message = redact_text(f"Migration {ident}: the run's time budget of {budget:g}s ran out{where}; it "
+                                   f"was cancelled and rolled back; {done}.")
+        self.args = (self.message,)
+        self.hint = ("Run lockgate up again to go on, or raise the budget (--time-budget 30m, time_budget in "
+                     "lockgate.toml).")
 
 
 class LintFailed(LockgateError):

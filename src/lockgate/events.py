@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,7 @@ class Emitter:
         self.callback = callback
         self.secrets = secrets
         self._log = JsonlLog(log_file, self._log_failed, create=create_log) if log_file is not None else None
+        self._lock = threading.Lock()  # lockgate.safety's watcher reports from its own thread
 
     def _log_failed(self, message: str) -> None:
         if self.callback is not None:
@@ -43,11 +45,12 @@ class Emitter:
     def __call__(self, event: str, message: str = "", *, level: str = "info", **fields: object) -> None:
         clean = redact_mapping(dict(fields), self.secrets)
         msg = redact_text(message, self.secrets)
-        if self._log is not None:
-            self._log.write({"level": level, "message": msg, "event": event, **clean,
-                             "component": self.component, "run_id": self.run_id})
-        if self.callback is not None:
-            self.callback(Event(event, level, msg, clean))
+        with self._lock:
+            if self._log is not None:
+                self._log.write({"level": level, "message": msg, "event": event, **clean,
+                                 "component": self.component, "run_id": self.run_id})
+            if self.callback is not None:
+                self.callback(Event(event, level, msg, clean))
 
 
 class JsonlLog:

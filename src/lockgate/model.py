@@ -122,11 +122,15 @@ class StepResult:
     duration_ms: float
     outcome: str  # applied, rolled_back, recovered, dry_run, repaired, baselined
     checksum: str
+    attempts: int = 1  # more than 1: its locks were not free at first (see lockgate.safety.retry)
+    lock_wait_ms: float = 0.0  # time lost to lock waits: the failed attempts and the pauses after them
+    blockers: tuple[dict[str, object], ...] = ()  # who held its locks (lockgate.safety.blockers.Blocker.to_dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"version": self.ident, "direction": self.direction.value,
                 "duration_ms": round(self.duration_ms, 3), "outcome": self.outcome,
-                "checksum": self.checksum}
+                "checksum": self.checksum, "attempts": self.attempts,
+                "lock_wait_ms": round(self.lock_wait_ms, 3), "blockers": list(self.blockers)}
 
 
 @dataclass(frozen=True)
@@ -144,12 +148,16 @@ class RunReport:
     plan: Any = None
     rehearsal: Any = None
     post_checks: Any = None
+    elapsed_ms: float | None = None  # up/down: the whole run, against ``time_budget_s``
+    time_budget_s: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
             "component": self.component, "run_id": self.run_id, "dry_run": self.dry_run,
             "steps": [s.to_dict() for s in self.steps], "recovered": list(self.recovered),
-            "planned": list(self.planned), "warnings": list(self.warnings)}
+            "planned": list(self.planned), "warnings": list(self.warnings),
+            "elapsed_ms": None if self.elapsed_ms is None else round(self.elapsed_ms, 3),
+            "time_budget_s": self.time_budget_s}
         for key in ("plan", "rehearsal", "post_checks"):
             value = getattr(self, key)
             if value is not None:

@@ -26,6 +26,7 @@ from .model import Direction, LedgerRow, Migration, RunReport, Statement, StepRe
 from .planner import resolve_target, version_of
 from .prepare import down_state, runnable
 from .runner import Runner
+from .safety.guard import LockGuard
 from .session import Session, open_session
 
 
@@ -44,6 +45,12 @@ class RunOptions:
     lock_wait: float | None = None
     sql: bool = False  # a dry run's plan carries each file's SQL
     rehearse: bool = False  # apply in one transaction, watch the locks, roll everything back
+    # Lock-queue protection (seconds; see lockgate.safety): None means the project's setting.
+    lock_timeout: float | None = None
+    statement_timeout: float | None = None
+    retry_for: float | None = None
+    time_budget: float | None = None
+    cancel_blockers: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Run:
     options: RunOptions
     migrations: list[Migration]
     runner: Runner
+    guard: LockGuard | None = None
     rows: list[LedgerRow] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     plans: list[Planned] = field(default_factory=list)
@@ -86,8 +94,10 @@ class Run:
         if self.options.dry_run:
             return RunReport(s.settings.component, s.ctx.run_id, (), True, tuple(self.recovered),
                              tuple(p.migration.ident for p in self.plans), plan=self.plan)
+        budget = self.guard.budget if self.guard is not None else None
         return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered),
-                         rehearsal=self.rehearsal)
+                         rehearsal=self.rehearsal, elapsed_ms=budget.elapsed() * 1000 if budget else None,
+                         time_budget_s=budget.total if budget else None)
 
 
 RunStep = Callable[[Run], None]
@@ -173,6 +183,16 @@ def prepare_files(run: Run) -> None:
     down = run.options.direction is Direction.DOWN
     # runnable: the file as it runs, a wrapping BEGIN/COMMIT left out or marked no-transaction (lockgate.prepare)
     run.plans = [Planned(*runnable(run.session.adapter, p.migration, down=down), p.row) for p in run.plans]
+
+
+def check_timeouts(run: Run) -> None:
+    """Every file's timeout directives parse, and the engine has lock timeouts if one is set."""
+    if run.guard is None:
+        return
+    for p in run.plans:
+        f = p.migration.up if run.options.direction is Direction.UP else p.migration.down
+        if f is not None:
+            run.guard.check(f)
 
 
 def lint_pending(run: Run) -> None:
@@ -272,8 +292,8 @@ def emit_planned(run: Run) -> None:
 
 # Everything before the apply step changes nothing but the (empty) ledger's creation.
 UP_STEPS: tuple[RunStep, ...] = (read_ledger, check_checksums, recover_dirty, choose_pending, prepare_files,
-                                 lint_pending)
-DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files)
+                                 check_timeouts, lint_pending)
+DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files, check_timeouts)
 
 
 def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback | None = None,
@@ -292,24 +312,53 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
     migrations = discover(settings.migrations_dir)
     steps = tuple(before) if before is not None else (UP_STEPS if up else DOWN_STEPS)
     with open_session(settings, on_event=on_event, lock=not options.dry_run, lock_wait=options.lock_wait) as s:
-        run = Run(s, options, migrations, Runner(s.adapter, s.ledger, s.emit))
-        for step in steps:
-            step(run)
-        if options.dry_run:
-            emit_planned(run)
-            from .safety.plan import build_plan
+        guard = _guard(s, options)
+        try:
+            run = Run(s, options, migrations, Runner(s.adapter, s.ledger, s.emit, guard), guard)
+            if options.cancel_blockers:
+                run.notes.append(f"--cancel-blockers (transactions open over {settings.cancel_older_than:g}s, "
+                                 f"terminated after {settings.cancel_grace:g}s)")
+            for step in steps:
+                step(run)
+            if options.dry_run:
+                emit_planned(run)
+                from .safety.plan import build_plan
 
-            run.plan = build_plan(run)
-            return run.report()
-        if options.rehearse:
-            from .safety.rehearsal import rehearse_up
+                run.plan = build_plan(run)
+                return run.report()
+            if options.rehearse:
+                from .safety.rehearsal import rehearse_up
 
-            rehearse_up(run)  # everything it ran is rolled back: nothing to check after it
+                rehearse_up(run)  # everything it ran is rolled back: nothing to check after it
+                return run.report()
+            (apply or (apply_up if up else apply_down))(run)
+            for step in after:
+                step(run)
             return run.report()
-        (apply or (apply_up if up else apply_down))(run)
-        for step in after:
-            step(run)
-        return run.report()
+        finally:
+            if guard is not None:
+                guard.close()
+
+
+def _guard(s: Session, options: RunOptions) -> LockGuard | None:
+    """The run's lock-queue protection; refuses timeout flags on an engine without lock timeouts."""
+    from .safety.guard import GuardOptions
+    from .safety.watcher import CancelPolicy
+
+    settings = s.settings
+    flags = {"lock_timeout": options.lock_timeout, "statement_timeout": options.statement_timeout,
+             "retry_for": options.retry_for}
+    if not s.adapter.lock_timeouts:
+        given = [k for k, v in flags.items() if v is not None] + (["cancel_blockers"] if options.cancel_blockers
+                                                                   else [])
+        if given:
+            raise ConfigError(f"--{given[0].replace('_', '-')} needs PostgreSQL; {s.adapter.name} has no lock "
+                              "timeouts.", hint="Leave the flag out for this database.")
+    budget = settings.time_budget if options.time_budget is None else options.time_budget
+    return LockGuard(s.adapter, s.emit, GuardOptions(
+        {"lock_timeout": settings.lock_timeout, "statement_timeout": settings.statement_timeout,
+         "retry_for": settings.retry_for}, flags, budget,
+        CancelPolicy(settings.cancel_older_than, settings.cancel_grace) if options.cancel_blockers else None))
 
 
 def _refuse_unadopted_foreign_ledger(s: Session) -> None:

@@ -4,11 +4,18 @@ migrations guarded by a dirty flag, and recovery of dirty rows.
 Every method runs with the migration lock held (see :mod:`lockgate.session`).
 
 On engines with ``batch_transactions`` (PostgreSQL) a transactional migration is
-one round trip: ``BEGIN``, the file, the ledger and history writes and ``COMMIT``
-in one simple-query message, which the server runs in order and abandons at the
-first error. The failing statement is then found from the server's error
-position, or, when the server gives none, by running the statements one by one
-in a transaction that is rolled back.
+one round trip: ``BEGIN``, ``SET LOCAL`` of its lock_timeout, statement_timeout and
+application_name, the file, the ledger and history writes and ``COMMIT`` in one
+simple-query message, which the server runs in order and abandons at the first
+error. The failing statement is then found from the server's error position, or,
+when the server gives none, from the number of statements that succeeded before
+it: the file runs once, never twice.
+
+A migration whose locks were not free in time (lock_not_available) is rolled back
+whole and tried again after a pause, bounded by total time: :mod:`lockgate.safety`
+decides, the runner only runs the attempts (see :class:`lockgate.safety.guard.LockGuard`).
+Nothing but the file and the ledger rows runs inside the transaction that holds
+its locks.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .dialects.base import Adapter
 from .errors import MigrationFailed, MissingDownError
@@ -28,8 +35,8 @@ from .prepare import down_state as down_state, prepare as prepare, runnable as r
 from .signals import MigrationInterrupted, signal_of
 from .sqltext import statement_at
 
-# Errors that depend on timing or other sessions: re-running to find the statement proves nothing.
-_NO_DIAGNOSIS_CLASSES = ("08", "40", "53", "55", "57")
+if TYPE_CHECKING:
+    from .safety.guard import LockGuard, Tracker
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,11 @@ class _Step:
 
 
 class Runner:
-    def __init__(self, adapter: Adapter, ledger: Ledger, emit: Emitter) -> None:
+    def __init__(self, adapter: Adapter, ledger: Ledger, emit: Emitter, guard: LockGuard | None = None) -> None:
         self.a = adapter
         self.ledger = ledger
         self.emit = emit
+        self.guard = guard  # None: one attempt, no timeouts (lockgate.safety off)
 
     def apply(self, migration: Migration, statements: Sequence[Statement], *, note: str | None = None) -> StepResult:
         return self._run(_Step(migration, migration.up, statements, Direction.UP, "applied", note))
@@ -82,13 +90,16 @@ class Runner:
                   no_transaction=step.file.no_transaction)
         started = datetime.now(timezone.utc)
         t0 = time.perf_counter()
+        tracker: Tracker | None = None
         try:
+            if self.guard is not None:
+                tracker = self.guard.track(step.kind, m.ident, step.file)
             if step.file.no_transaction:
-                self._run_outside_transaction(step, started)
+                self._run_outside_transaction(step, started, tracker)
             elif self.a.batch_transactions:
-                self._run_batched(step)
+                self._attempts(tracker, lambda sql: self._run_batched(step, sql))
             else:
-                self._run_in_transaction(step, started)
+                self._attempts(tracker, lambda sql: self._run_in_transaction(step, started, sql))
         except MigrationFailed as failure:
             self._record_failure(step, started, failure.message)
             # Where it failed, as the CLI error says it: a log reader needs no second source.
@@ -108,17 +119,43 @@ class Runner:
         ms = (time.perf_counter() - t0) * 1000
         finished = {"up": "Migration applied successfully", "down": "Migration rolled back successfully",
                     "recover": "Dirty migration recovered"}[step.kind]
+        attempts, waited, blockers = ((tracker.attempt or 1), tracker.lock_wait_ms, tracker.blocker_dicts()) \
+            if tracker is not None else (1, 0.0, ())
+        if tracker is not None:
+            tracker.done()
         self.emit("migration_finish", finished, version=m.ident, type=step.kind, checksum=m.checksum,
-                  duration_ms=round(ms, 3))
-        return StepResult(m.ident, step.direction, ms, step.outcome, m.checksum)
+                  duration_ms=round(ms, 3), attempts=attempts, lock_wait_ms=round(waited, 1))
+        return StepResult(m.ident, step.direction, ms, step.outcome, m.checksum, attempts, waited, blockers)
+
+    def _attempts(self, tracker: Tracker | None, once: Callable[[str], None], *, local: bool = True) -> None:
+        """Run ``once`` (given the SQL setting the attempt's timeouts) until it is not refused
+        for its locks; the guard decides when to stop (see lockgate.safety.guard)."""
+        if tracker is None:
+            once("")
+            return
+        while True:
+            settings = tracker.begin(local=local)
+            try:
+                once(settings)
+            except MigrationFailed as failure:
+                tracker.end()
+                tracker.retry_or_raise(failure)
+                continue
+            except BaseException:
+                tracker.end()
+                raise
+            tracker.end()
+            return
 
     def _history_op(self, step: _Step, started: datetime) -> Op:
         return self.ledger.history_op(step.migration.ident, step.direction, checksum=step.migration.checksum,
                                       started=started, outcome=step.outcome, note=step.note)
 
-    def _run_in_transaction(self, step: _Step, started: datetime) -> None:
+    def _run_in_transaction(self, step: _Step, started: datetime, settings: str = "") -> None:
         self.a.begin()
         try:
+            if settings:
+                self.a.execute(settings)
             self._statements(step, rolled_back=True)
             self.a.reset_session()  # as in the batch: the ledger row goes where the ledger was read
             self.ledger.run(self._ledger_op(step))
@@ -130,9 +167,10 @@ class Runner:
         finally:
             self.a.reset_session()
 
-    def _run_batched(self, step: _Step) -> None:
+    def _run_batched(self, step: _Step, settings: str = "") -> None:
         text = step.file.text
-        head = "BEGIN;\n"
+        # The attempt's SET LOCALs go on the BEGIN line: the file's line numbers stay its own.
+        head = "BEGIN;" + (f" {settings};" if settings else "") + "\n"
         # The reset before the ledger writes: a `SET search_path` or `SET ROLE` in the file
         # must not send the ledger row to another schema's table or write it as another role.
         # Inside the transaction, it also undoes the file's plain SETs for what follows the commit.
@@ -147,13 +185,16 @@ class Runner:
             self.a.reset_session()
             if not self.a.is_driver_error(exc):
                 raise
-            raise self._locate(step, exc, head_len=len(head)) from None
+            # How many statements of the message ran before this one: BEGIN and the SETs come first.
+            leading = 1 + (settings.count(";") + 1 if settings else 0)
+            raise self._locate(step, exc, head_len=len(head), leading=leading) from None
         if self.a.in_transaction():  # the file swallowed our COMMIT: never leave it half-done
             self.a.rollback()
             raise self._failed(step, Statement("", 0), 0, "the file ends inside an unterminated comment or string")
 
-    def _locate(self, step: _Step, exc: BaseException, *, head_len: int) -> MigrationFailed:
-        """Name the statement behind an error raised by a batched migration."""
+    def _locate(self, step: _Step, exc: BaseException, *, head_len: int, leading: int) -> MigrationFailed:
+        """Name the statement behind an error raised by a batched migration: from the server's
+        error position, else from the index of the failing statement in the message."""
         error = self.a.describe_error(exc)
         sqlstate = self.a.error_sqlstate(exc)
         pos = self.a.error_position(exc)
@@ -163,19 +204,12 @@ class Runner:
             st = statement_at(stmts, offset) or (stmts[0] if stmts else Statement("", 1))
             line = step.file.text.count("\n", 0, offset) + 1
             return self._failed(step, st, line, error, sqlstate=sqlstate)
-        if len(stmts) == 1:
+        index = self.a.last_failed_index
+        if index is not None and 0 <= index - leading < len(stmts):
+            st = stmts[index - leading]
+            return self._failed(step, st, st.line, error, sqlstate=sqlstate)
+        if len(stmts) == 1 and index is None:
             return self._failed(step, stmts[0], stmts[0].line, error, sqlstate=sqlstate)
-        if stmts and not (sqlstate or "").startswith(_NO_DIAGNOSIS_CLASSES):
-            # Run the statements one by one, in a transaction we always roll back.
-            self.a.begin()
-            try:
-                self._statements(step, rolled_back=True)
-            except MigrationFailed as found:
-                return self._failed(step, Statement(found.statement, found.line), found.line, error,
-                                    sqlstate=sqlstate)
-            finally:
-                self.a.rollback()
-                self.a.reset_session()
         return self._failed(step, Statement("", 0), 0, error, sqlstate=sqlstate)
 
     def _failed(self, step: _Step, st: Statement, line: int, error: str, *, rolled_back: bool = True,
@@ -204,7 +238,7 @@ class Runner:
                 raise self._failed(step, st, line, self.a.describe_error(exc), rolled_back=rolled_back,
                                    sqlstate=self.a.error_sqlstate(exc)) from None
 
-    def _run_outside_transaction(self, step: _Step, started: datetime) -> None:
+    def _run_outside_transaction(self, step: _Step, started: datetime, tracker: Tracker | None = None) -> None:
         m = step.migration
         # Commit the dirty row first: if we die or a statement fails, the row says so.
         if step.direction is Direction.UP:
@@ -212,7 +246,14 @@ class Runner:
         elif not step.already_dirty:
             self.ledger.run(self.ledger.dirty_op(m.ident, True))
         try:
-            self._statements(step, rolled_back=False)
+            if tracker is None:
+                self._statements(step, rolled_back=False)
+            else:
+                # Session-wide SETs, once: a SET the file makes itself then holds for what follows.
+                first = True
+                for st in step.statements:
+                    self._attempts(tracker, lambda sql: self._statement_outside(step, st, sql, first), local=False)
+                    first = False
         finally:
             self.a.reset_session()
         self.a.begin()
@@ -252,6 +293,28 @@ class Runner:
         # A down file or a recovery that committed has deleted the row.
         return "committed" if row is None else "dirty" if row.dirty and not step.already_dirty else (
             "rolled_back")
+
+    def _statement_outside(self, step: _Step, st: Statement, settings: str, first: bool) -> None:
+        """One statement of a no-transaction file, one attempt; a failure that left an INVALID
+        index has it dropped (concurrently) before a retry or the error, and says so."""
+        if settings:
+            self.a.execute(settings if first else settings.rpartition(";")[2])  # later: only the name
+        try:
+            self._statements(_Step(step.migration, step.file, (st,), step.direction, step.outcome, step.note,
+                                   step.already_dirty), rolled_back=False)
+        except MigrationFailed as failure:
+            if failure.undo:
+                try:
+                    self.a.execute(failure.undo)
+                except Exception as exc:
+                    if not self.a.is_driver_error(exc):
+                        raise
+                    raise failure from None  # still there: the error names it and its undo
+                self.emit("leftover_dropped", f"Dropped {failure.leftover} that the failed statement left "
+                          f"({failure.undo})", level="warn", version=step.migration.ident, undo=failure.undo)
+                raise failure.replaced(error=f"{failure.error} (lockgate dropped {failure.leftover} it left: "
+                                             f"{failure.undo})", leftover=None, undo=None) from None
+            raise
 
     def _record_failure(self, step: _Step, started: datetime, error: str, *, outcome: str = "failed") -> None:
         try:

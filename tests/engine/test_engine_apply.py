@@ -152,6 +152,7 @@ def test_schema_qualified_ledger_table_on_postgresql(pg_project: Project) -> Non
 
 
 def test_postgresql_connection_sets_application_name(pg_project: Project) -> None:
+    # While a migration runs its session says which one and which attempt (lockgate monitor reads it).
     pg_project.add("0001_app", "CREATE TABLE seen AS SELECT current_setting('application_name') AS app;")
     lockgate.up(pg_project.settings())
-    assert pg_project.query("SELECT app FROM seen") == [("lockgate",)]
+    assert pg_project.query("SELECT app FROM seen") == [("lockgate up 0001_app attempt 1",)]

@@ -29,7 +29,8 @@ def wait_for(predicate: Callable[[], object], timeout: float = 20, what: str = "
 def running_sql(project: Project, fragment: str) -> list[int]:
     """Backend pids of lockgate sessions now executing SQL that contains ``fragment``."""
     rows = project.query(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'lockgate'"
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'lockgate%%'"
+        " AND application_name <> 'lockgate observer'"
         " AND state = 'active' AND position(%s in query) > 0", (fragment,))
     return [int(r[0]) for r in rows]
 
@@ -109,7 +110,8 @@ def test_create_index_concurrently_completes_while_a_second_runner_waits(pg_proj
     second = pg_project.spawn("up")
     wait_for(lambda: "lock" in " ".join(
         str(r[0]) for r in pg_project.query(
-            "SELECT query FROM pg_stat_activity WHERE application_name = 'lockgate' AND datname = current_database()"
+            "SELECT query FROM pg_stat_activity WHERE application_name LIKE 'lockgate%'"
+            " AND application_name <> 'lockgate observer' AND datname = current_database()"
             " AND pid NOT IN (SELECT pid FROM pg_stat_activity WHERE position('pg_sleep' in query) > 0)")),
         what="the second runner to poll the lock")
     code1, out1, err1 = finish(first, timeout=30)

@@ -108,8 +108,11 @@ class Renderer:
                     self._progress.console.print(redact_text(f"{event.message}: {version}"))
                 return
             ms = event.fields.get("duration_ms")
+            attempts = event.fields.get("attempts")
+            retried = (f", {attempts} attempts, {float(str(event.fields.get('lock_wait_ms', 0))) / 1000:.1f}s "
+                       "waiting for locks" if isinstance(attempts, int) and attempts > 1 else "")
             self.note(f"{self.prefix}{self.style('✓', 'green', err=True)} {version} "
-                      f"{event.fields.get('type', '')} ({ms} ms)")
+                      f"{event.fields.get('type', '')} ({ms} ms{retried})")
             return
         if event.event == "migration_start":
             if self.verbose and self._progress is None:
@@ -205,7 +208,13 @@ class Renderer:
             elif n:
                 total = sum(s.duration_ms for s in rep.steps)
                 self.done(self.style(f"{prefix}{'Applied' if verb == 'apply' else 'Rolled back'} {n} migration(s) "
-                                    f"in {total / 1000:.2f}s.", "green"))
+                                    f"in {total / 1000:.2f}s{_budget(rep)}.", "green"))
+                for step in rep.steps:
+                    if step.attempts > 1:
+                        who = ", ".join(f"pid {b.get('pid')} ({b.get('application_name') or '?'}, user "
+                                        f"{b.get('user')})" for b in step.blockers) or "a session not seen"
+                        self.done(f"{prefix}  {step.ident}: {step.attempts} attempts, "
+                                  f"{step.lock_wait_ms / 1000:.1f}s waiting for locks held by {who}")
 
     def simple(self, rep: RunReport, text: str) -> None:
         if self.json_mode:
@@ -274,6 +283,17 @@ def _baseline_source(rep: BaselineReport) -> str:
         return f"VERSION {rep.version} (" + ("none applied: an empty ledger)" if rep.version == "0" else
                                              "it and every migration before it)")
     return f"{rep.source}'s table {rep.source_table} (its version {rep.version} and every migration before it)"
+
+
+def _budget(rep: RunReport) -> str:
+    """`` (2% of the 10m time budget)`` for a run that had one."""
+    if not rep.time_budget_s or rep.elapsed_ms is None:
+        return ""
+    from ..durations import format_duration
+
+    share = rep.elapsed_ms / 10 / rep.time_budget_s
+    return f" ({share:.0f}% of the {format_duration(rep.time_budget_s)} time budget)" if share >= 1 else \
+        f" (under 1% of the {format_duration(rep.time_budget_s)} time budget)"
 
 
 def _versions(event: Event) -> str:

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable, TypeVar
+
 import click
 
 from ..errors import ConfigError
 
 from .state import CliState, handled, output_flags, pass_state
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+_LOCK_FLAGS = (
+    ("--lock-timeout", "Longest wait for each lock, per attempt (default 1s; 0: no limit)."),
+    ("--statement-timeout", "Longest run of each statement (default: the time budget left)."),
+    ("--retry-for", "How long to retry a migration whose locks are taken (default 60s)."),
+    ("--time-budget", "The whole run's limit; past it the running migration is rolled back (10m)."),
+)
+
+
+def lock_flags(fn: F) -> F:
+    """The lock-queue protection flags of up and down (lockgate.safety); times like 500ms, 5s, 2m."""
+    for flag, text in reversed(_LOCK_FLAGS):
+        fn = click.option(flag, metavar="TIME", help=text)(fn)
+    return click.option("--cancel-blockers", is_flag=True,
+                        help="Cancel, then terminate, sessions blocking a migration's lock whose transaction is "
+                             "older than cancel_older_than (10s); recorded in history.")(fn)
+
 
 @click.command()
 @click.argument("n", metavar="[N]", required=False, type=click.IntRange(min=1))
@@ -21,12 +43,14 @@ from .state import CliState, handled, output_flags, pass_state
 @click.option("--sql", is_flag=True, help="With --dry-run: show the SQL each migration would run.")
 @click.option("--rehearse", is_flag=True, help="Apply in one transaction, report locks, row counts and times, "
               "then roll everything back.")
+@lock_flags
 @output_flags
 @pass_state
 @handled
 def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_run: bool, no_auto_recover: bool,
        allow_out_of_order: bool, ignore_missing: bool, skip_lint: bool, lock_wait: float | None, sql: bool,
-       rehearse: bool) -> None:
+       rehearse: bool, lock_timeout: str | None, statement_timeout: str | None, retry_for: str | None,
+       time_budget: str | None, cancel_blockers: bool) -> None:
     """Apply pending migrations (the next N only, when given), each in one transaction with its ledger row.
 
     \b
@@ -37,6 +61,7 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
       lockgate up --dry-run --sql       # the plan, with the SQL of each migration
       lockgate up --rehearse            # apply, watch the locks, roll back
       lockgate --component all up
+      lockgate up --lock-timeout 2s --retry-for 5m
     """
     from .. import api
 
@@ -58,7 +83,10 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
                               allow_out_of_order=True if allow_out_of_order else None,
                               ignore_missing=ignore_missing, skip_lint=skip_lint,
                               lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
-                              sql=sql, rehearse=rehearse, on_event=state.render.on_event))
+                              sql=sql, rehearse=rehearse,
+                              lock_timeout=lock_timeout, statement_timeout=statement_timeout, retry_for=retry_for,
+                              time_budget=time_budget, cancel_blockers=cancel_blockers,
+                              on_event=state.render.on_event))
     state.render.report(reports, "apply", to=to, database=str(every[0].database_url) if len(every) == 1 else None)
     if any(r.rehearsal is not None and r.rehearsal.failed is not None for r in reports):
         raise click.exceptions.Exit(1)  # the report said what failed; it was rolled back
@@ -70,11 +98,13 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
 @click.option("--to", "to", metavar="VERSION", help="Roll back everything after this version (0 for all).")
 @click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
 @click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@lock_flags
 @output_flags
 @pass_state
 @handled
 def down(state: CliState, n: int | None, steps: int | None, to: str | None, dry_run: bool,
-         lock_wait: float | None) -> None:
+         lock_wait: float | None, lock_timeout: str | None, statement_timeout: str | None, retry_for: str | None,
+         time_budget: str | None, cancel_blockers: bool) -> None:
     """Roll back applied migrations, newest first, with their .down.sql files.
 
     \b
@@ -91,6 +121,8 @@ def down(state: CliState, n: int | None, steps: int | None, to: str | None, dry_
 
     report = api.down(state.settings(), steps=steps, to=to, dry_run=dry_run,
                       lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
+                      lock_timeout=lock_timeout, statement_timeout=statement_timeout, retry_for=retry_for,
+                      time_budget=time_budget, cancel_blockers=cancel_blockers,
                       on_event=state.render.on_event)
     state.render.report([report], "roll back")
 

@@ -7,6 +7,11 @@ Capability flags (documented attributes, never engine-name checks):
 * ``lints``: ``up`` runs the safety linter (its rules are PostgreSQL's).
 * ``reads_locks``: ``held_locks`` tells which relations this session has locked, in which
   mode (PostgreSQL's pg_locks); SQLite locks the whole file and has no such view.
+* ``lock_timeouts``: the engine can bound lock waits and statements (``timeouts_sql``),
+  name the sessions in the way (``observer``) and retry; SQLite cannot.
+* ``lock_not_available_codes`` / ``statement_timeout_codes``: the error codes
+  (``error_sqlstate``) of a lock wait and of a statement cut short by a timeout lockgate
+  set: PostgreSQL's 55P03 and 57014; a MySQL dialect would list 1205 and 3024.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from ..model import LedgerRow, Statement
+from ..safety.blockers import Blocker
 
 
 @dataclass(frozen=True)
@@ -91,10 +97,24 @@ class HeldLock:
     mode: str  # as the documentation writes it: ACCESS EXCLUSIVE
 
 
+class Observer(Protocol):
+    """A second connection that watches the runner's session while it waits for a lock."""
+
+    def blockers(self, pid: int) -> list[Blocker]: ...  # the sessions pid's lock request waits for
+    def cancel(self, pid: int) -> bool: ...  # cancel its running query
+    def terminate(self, pid: int) -> bool: ...  # end its session (its transaction rolls back)
+    def close(self) -> None: ...
+
+
 class Adapter(Protocol):
     name: str
     batch_transactions: bool  # a transactional migration goes as one message (see runner)
     lints: bool  # `up` runs the safety linter (its rules are PostgreSQL's)
+    lock_timeouts: bool  # lock_timeout/statement_timeout, blockers seen from a second connection
+    lock_not_available_codes: frozenset[str]
+    statement_timeout_codes: frozenset[str]
+    # After execute_script failed: the 0-based index of the statement of the message that failed.
+    last_failed_index: int | None
     placeholder: str
     batch_start_sql: str  # SQL for "when this batch arrived"
     reset_sql: str  # what reset_session runs; a batch runs it before the ledger writes ("" for none)
@@ -108,6 +128,12 @@ class Adapter(Protocol):
     def split(self, text: str) -> list[Statement]: ...
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
     def execute_script(self, sql: str) -> None: ...
+    # SQL that bounds what follows (seconds, 0: none) and names the session; ``local``: for
+    # this transaction only. "" where the engine has no such settings.
+    def timeouts_sql(self, lock_timeout: float, statement_timeout: float, application_name: str, *,
+                     local: bool) -> str: ...
+    def backend_pid(self) -> int: ...
+    def observer(self) -> Observer: ...  # only where lock_timeouts
     def inline(self, sql: str, params: Sequence[Any]) -> str: ...
     def in_transaction(self) -> bool: ...
     def error_sqlstate(self, exc: BaseException) -> str | None: ...

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any, Callable, Sequence
 
 import psycopg
+import psycopg.sql
 from psycopg import errors as pgerrors
 
 from ..errors import (AuthenticationFailed, ConfigError, ConnectionFailed, ForeignLedgerError, LedgerAccessDenied,
                       LockTimeout)
 from ..model import LedgerRow, Statement
 from ..redact import redact_text
+from ..safety.blockers import Blocker
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
 from .base import (ForeignLedger, HeldLock, Leftover, TableSize, classify_foreign, history_ddl, kept_name,
@@ -30,6 +32,9 @@ class PostgresAdapter:
     lints = True  # the safety linter's rules are PostgreSQL's
     placeholder = "%s"
     reads_locks = True  # pg_locks
+    lock_timeouts = True
+    lock_not_available_codes = frozenset({"55P03"})  # lock_not_available: lock_timeout fired
+    statement_timeout_codes = frozenset({"57014"})  # query_canceled: statement_timeout (or a cancel)
     batch_start_sql = "statement_timestamp()"  # arrival of the whole simple-query message
     now_sql = "clock_timestamp()"
     # A migration's plain SET (lock_timeout, search_path, role) must not leak into the next
@@ -47,6 +52,7 @@ class PostgresAdapter:
         self.history = quote_ident(ledger_table + "_history")
         self._locked_key: int | None = None
         self._catalog: tuple[dict[tuple[str, str], tuple[int, int, str]], list[str], int] | None = None
+        self.last_failed_index: int | None = None
 
     @classmethod
     def connect(cls, url: DatabaseUrl, *, ledger_table: str) -> "PostgresAdapter":
@@ -83,8 +89,39 @@ class PostgresAdapter:
         self.conn.execute(sql, params or None)
 
     def execute_script(self, sql: str) -> None:
-        """Several statements in one simple-query message (no parameters)."""
-        self.conn.execute(sql.encode("utf-8"))
+        """Several statements in one simple-query message (no parameters), in one round trip.
+
+        The server sends one result per statement and stops at the first error, so the
+        number of results before the error is the index of the statement that failed
+        (``last_failed_index``): the failing statement is known from this one execution.
+        psycopg's wait() keeps Ctrl-C working: it cancels the statement on the server.
+        """
+        from psycopg import generators
+
+        self.last_failed_index = None
+        pgconn = self.conn.pgconn
+        with self.conn.lock:
+            pgconn.send_query(sql.encode("utf-8"))
+            results = self.conn.wait(generators.execute(pgconn))
+        for index, result in enumerate(results):
+            if result.status == psycopg.pq.ExecStatus.FATAL_ERROR:
+                self.last_failed_index = index
+                raise pgerrors.error_from_result(result, encoding=self.conn.info.encoding)
+
+    def timeouts_sql(self, lock_timeout: float, statement_timeout: float, application_name: str, *,
+                     local: bool) -> str:
+        scope = "SET LOCAL" if local else "SET"
+        name = psycopg.sql.quote(application_name)
+        return (f"{scope} lock_timeout = '{_ms(lock_timeout)}'; {scope} statement_timeout = '{_ms(statement_timeout)}'; "
+                f"{scope} application_name = {name}")
+
+    def backend_pid(self) -> int:
+        return int(self.conn.info.backend_pid)
+
+    def observer(self) -> "PostgresObserver":
+        conn = psycopg.connect(self.url.secret(), autocommit=True, application_name="lockgate observer",
+                               connect_timeout=10)
+        return PostgresObserver(conn)
 
     def inline(self, sql: str, params: Sequence[Any]) -> str:
         return psycopg.ClientCursor(self.conn).mogrify(sql, params)
@@ -404,6 +441,40 @@ class PostgresAdapter:
 
 _RELKINDS = {"r": "table", "p": "table", "m": "materialized view", "f": "table", "i": "index", "I": "index",
              "S": "sequence", "v": "view", "t": "toast", "c": "type"}
+
+
+def _ms(seconds: float) -> str:
+    """A timeout for SET: whole milliseconds within PostgreSQL's limit, 0 meaning none."""
+    return f"{min(int(round(seconds * 1000)), 2_147_483_647)}ms" if seconds > 0 else "0"
+
+
+class PostgresObserver:
+    """The second connection of :class:`lockgate.safety.watcher.LockWatcher`."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def blockers(self, pid: int) -> list[Blocker]:
+        rows = self.conn.execute(
+            "SELECT a.pid, a.application_name, a.usename, a.state,"
+            " EXTRACT(EPOCH FROM clock_timestamp() - a.xact_start)::float8, left(a.query, 2000)"
+            " FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids(%s)) ORDER BY a.xact_start",
+            (pid,)).fetchall()
+        return [Blocker.of(*row) for row in rows]
+
+    def cancel(self, pid: int) -> bool:
+        row = self.conn.execute("SELECT pg_cancel_backend(%s)", (pid,)).fetchone()
+        return bool(row and row[0])
+
+    def terminate(self, pid: int) -> bool:
+        row = self.conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+        return bool(row and row[0])
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except psycopg.Error:
+            pass
 
 
 def _connect_error(exc: psycopg.Error, url: DatabaseUrl) -> Exception:

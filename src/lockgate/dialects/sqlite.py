@@ -59,6 +59,10 @@ class SqliteAdapter:
     batch_transactions = False  # in-process: a round trip costs nothing, statement by statement is as fast
     placeholder = "?"
     reads_locks = False  # a write transaction locks the whole file; there is no pg_locks to read
+    lock_timeouts = False  # one writer at a time; busy waits are the migration lock's concern
+    lock_not_available_codes: frozenset[str] = frozenset()
+    statement_timeout_codes: frozenset[str] = frozenset()
+    last_failed_index: int | None = None
     batch_start_sql = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
     now_sql = batch_start_sql
     reset_sql = ""  # PRAGMAs a migration sets are meant to stick on SQLite (e.g. journal_mode)
@@ -111,6 +115,16 @@ class SqliteAdapter:
 
     def execute_script(self, sql: str) -> None:
         self.conn.executescript(sql)
+
+    def timeouts_sql(self, lock_timeout: float, statement_timeout: float, application_name: str, *,
+                     local: bool) -> str:
+        return ""
+
+    def backend_pid(self) -> int:
+        return os.getpid()
+
+    def observer(self) -> Any:
+        raise NotImplementedError("SQLite has no lock timeouts to watch (lock_timeouts = False)")
 
     def inline(self, sql: str, params: Sequence[Any]) -> str:
         raise NotImplementedError("SQLite runs statements one by one with parameters")
