@@ -36,6 +36,7 @@ __all__ = [
     "goto",
     "force",
     "wait",
+    "convert",
     "LockgateError",
     "State",
 ]
@@ -44,7 +45,7 @@ _LAZY = {
     "Project": "api", "init": "api", "new": "api", "status": "api", "up": "api", "down": "api",
     "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint_project": "api",
     "plan": "safety.plan",
-    "version": "verbs", "goto": "verbs", "force": "verbs", "wait": "verbs",
+    "version": "verbs", "goto": "verbs", "force": "verbs", "wait": "verbs", "convert": "conversion",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from .errors import LockgateError
     from .model import State
     from .safety.plan import plan
+    from .conversion import convert
     from .verbs import force, goto, version, wait
 
 

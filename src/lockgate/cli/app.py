@@ -59,9 +59,11 @@ from .lint_cmd import lint  # noqa: E402  (a command module of its own; it impor
 from .plan_cmd import plan  # noqa: E402
 from .run_cmd import baseline, down, repair, up  # noqa: E402
 
+from .convert_cmd import convert  # noqa: E402
 from .verbs import COMMANDS as _VERBS  # noqa: E402  (version, goto, force, wait)
 
-for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, completion, *_VERBS):
+for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, completion, convert,
+                 *_VERBS):
     cli.add_command(_command)
 
 
