@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import DEFAULT_URL
-from .discovery import parse_name
+from .names import NAME, ONE_FILE
 from .errors import ConfigError, MigrationFileError
 from .urls import DatabaseUrl
 
@@ -92,17 +92,20 @@ def write_new(migrations_dir: Path, name: str, *, timestamp: bool | None = None)
         raise MigrationFileError(f"Migrations folder {migrations_dir} does not exist.", paths=[migrations_dir],
                                  hint="Create it with `lockgate init`, or point --migrations-dir at it.")
     slug = _slug(name)
-    existing = [n for n in (parse_name(p) for p in migrations_dir.glob("*.sql")) if n is not None]
-    digits = [len(n.path.name.split("_", 1)[0]) for n in existing]
+    # Pairs and dbmate's one-file migrations alike set the numbering style and the next number.
+    heads = [m["version"] for m in (NAME.match(p.name) or ONE_FILE.match(p.name) for p in migrations_dir.glob("*.sql"))
+             if m is not None]
+    numbers = [int(h) for h in heads]
+    digits = [len(h) for h in heads]
     use_ts = timestamp if timestamp is not None else bool(digits) and max(digits) >= 12
     now = datetime.now(timezone.utc)
     if use_ts:
         version = now.strftime("%Y%m%d%H%M%S")
-        if existing and int(version) <= max(n.version for n in existing):
-            version = str(max(n.version for n in existing) + 1)
+        if numbers and int(version) <= max(numbers):
+            version = str(max(numbers) + 1)
     else:
         width = max(digits, default=4)
-        version = str(max((n.version for n in existing), default=0) + 1).zfill(width)
+        version = str(max(numbers, default=0) + 1).zfill(width)
     ident = f"{version}_{slug}"
     up = migrations_dir / f"{ident}.up.sql"
     down = migrations_dir / f"{ident}.down.sql"

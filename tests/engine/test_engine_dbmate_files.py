@@ -79,3 +79,9 @@ def test_lint_reads_a_folder_of_one_file_migrations(project: Project) -> None:
     report = lockgate.lint_project(project.settings(), cache=False)
     assert [f.rule for f in report.active if f.rule == "missing-down"] == []
     assert {f.file.name for f in report.active} <= {f"{USERS}.sql", f"{NAME}.sql"}
+
+
+def test_new_follows_a_folder_of_one_file_migrations(sqlite_project: Project) -> None:
+    _dbmate_files(sqlite_project)
+    up, _ = lockgate.new(sqlite_project.settings(), "add_age")
+    assert up.name.endswith("_add_age.up.sql") and int(up.name.split("_")[0]) > 20240202120000

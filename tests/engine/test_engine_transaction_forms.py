@@ -102,3 +102,12 @@ def test_lint_reports_what_up_refuses(project: Project) -> None:
     report = lockgate.lint_project(project.settings(), cache=False)
     found = [(f.file.name, f.line) for f in report.active if f.rule == "transaction-control"]
     assert found == [("0001_a.up.sql", 2)]
+
+
+def test_plan_says_which_files_run_outside_a_transaction(project: Project) -> None:
+    project.add("0001_t", "CREATE TABLE t (a INTEGER);", "DROP TABLE t;")
+    project.add("0002_concurrently", _non_transactional(project), "SELECT 1;")
+    project.add("0003_wrapped", WRAPPED, "DROP TABLE wrapped;")
+    plan = lockgate.plan(project.settings())
+    assert [(m.ident, m.no_transaction) for m in plan.migrations] == [
+        ("0001_t", False), ("0002_concurrently", True), ("0003_wrapped", False)]
