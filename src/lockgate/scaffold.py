@@ -81,7 +81,8 @@ def write_init(directory: Path, *, database_url: str | None = None) -> list[Path
 
 def _slug(name: str) -> str:
     slug = "_".join(name.strip().split()).replace("/", "_")
-    if not slug or not all(c.isalnum() or c in "_-." for c in slug) or not slug.isascii():
+    # Letters of any alphabet, as discovery (lockgate.names) and golang-migrate read them.
+    if not slug or not all(c.isalnum() or c in "_-." for c in slug):
         raise ConfigError(f"Migration name {name!r} must use letters, digits, _, - and . only.",
                           hint="For example: lockgate new add_products")
     return slug

@@ -109,3 +109,11 @@ def test_a_dbmate_file_and_a_pair_with_one_version_are_refused(tmp_path: Path) -
     (tmp_path / "0001_b.sql").write_text(DBMATE)
     with pytest.raises(MigrationFileError, match="used twice"):
         discover(tmp_path)
+
+
+def test_new_writes_a_name_in_any_alphabet_that_discovery_reads(tmp_path: Path) -> None:
+    from lockgate.scaffold import write_new
+
+    up, _ = write_new(tmp_path, "créer utilisateurs")
+    assert up.name == "0001_créer_utilisateurs.up.sql"
+    assert [m.ident for m in discover(tmp_path)] == ["0001_créer_utilisateurs"]

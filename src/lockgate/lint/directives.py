@@ -72,10 +72,10 @@ def read_directives(source: Source) -> Directives:
         lowered = word.lower().rstrip(":")
         if lowered.startswith(CONTRACT_TAG) and tag is None:
             tag = (c.line, body[len(CONTRACT_TAG):].lstrip(": ").strip())
-        elif is_no_transaction_marker(body) and c.start < first_start:
-            no_tx = True
         elif (lowered == "migrate:down" or " ".join(body.lower().split()[:2]) in _OTHER_DOWN) and down_from is None:
-            down_from = c.start
+            down_from = c.start  # before the no-transaction check: `-- migrate:down transaction:false` is the down's
+        elif is_no_transaction_marker(body) and c.start < first_start and down_from is None:
+            no_tx = True
         elif lowered in (IGNORE, IGNORE_FILE):
             rules, reason = _rules_and_reason(rest)
             unknown = sorted(r for r in rules if r not in RULE_IDS)
