@@ -36,7 +36,7 @@ DEFAULT_COMPONENT = "default"
 DEFAULT_URL = "sqlite:///lockgate.db"  # what `lockgate init` writes: the embedded default, asked for
 _DATABASE_URL_REFS = ("${DATABASE_URL}", "$DATABASE_URL")
 _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
-         "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order",
+         "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order", "post_checks",
          *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
 # Times of lockgate.safety (lock-queue protection), in seconds once parsed; 0 turns one off.
 _SAFETY_DEFAULTS = {"lock_timeout": 1.0, "statement_timeout": 0.0, "retry_for": 60.0, "time_budget": 600.0,
@@ -63,6 +63,7 @@ class Settings:
     lint_on_up: bool = True
     allow_out_of_order: bool = False
     lint: Mapping[str, Any] = field(default_factory=dict)
+    post_checks: Mapping[str, Any] = field(default_factory=dict)  # [post_checks] (lockgate.safety.postchecks)
     components: tuple[str, ...] = (DEFAULT_COMPONENT,)
     # Where the URL came from, as a user would name it: --database-url, DATABASE_URL, lockgate.toml ...
     url_source: str = ""
@@ -379,6 +380,7 @@ class ProjectConfig:
                                    "database_url" in interpolate),
             warnings=warnings,
             **_safety_times(merged, origin),  # type: ignore[arg-type]  # the float fields, by name
+            post_checks=_post_checks(merged.get("post_checks", {}), origin.get("post_checks", "")),
         )
 
     def _url_warnings(self, component: str, own: Mapping[str, Any], used: str | None, only: bool) -> tuple[str, ...]:
@@ -429,6 +431,19 @@ def _safety_times(merged: Mapping[str, Any], origin: Mapping[str, str]) -> dict[
         except ConfigError as exc:
             raise _located(exc, origin.get(key, "")) from None
     return times
+
+
+def _post_checks(table: Any, where: str) -> dict[str, Any]:
+    """``[post_checks]``, checked here where its file is known (the message names it)."""
+    from .safety.postchecks import PostCheckOptions
+
+    if not isinstance(table, dict):
+        raise _located(ConfigError("Setting post_checks must be a table ([post_checks])."), where)
+    try:
+        PostCheckOptions.from_config(table)
+    except ConfigError as exc:
+        raise _located(exc, where) from None
+    return table
 
 
 def _parse_url(raw: Any, base_dir: Path, where: str) -> DatabaseUrl:

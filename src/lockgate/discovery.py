@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _NAME = NAME
 NO_TRANSACTION = "lockgate:no-transaction"
+CHECK_SUFFIX = ".check.sql"
 
 
 def header_directives(text: str) -> set[str]:
@@ -223,6 +224,9 @@ def scan(directory: Path) -> list[MigrationPaths]:
         if not e.is_file():  # a dangling symlink or a folder: never skipped without a word
             raise _not_a_file(directory, e)
     entries = sorted(e.name for e in sql)
+    # {ident}.check.sql: a migration's post-check query (lockgate.safety.postchecks), paired below.
+    checks = [e for e in entries if e.endswith(CHECK_SUFFIX)]
+    entries = [e for e in entries if not e.endswith(CHECK_SUFFIX)]
     match = _NAME.match
     for entry in entries:
         m = match(entry)
@@ -260,6 +264,12 @@ def scan(directory: Path) -> list[MigrationPaths]:
             continue
         down = downs.get(version)
         found.append(MigrationPaths(version, description, directory / up, down[0][1] if down else None))
+    idents = {m.ident for m in found}
+    for check in checks:
+        if check[:-len(CHECK_SUFFIX)] not in idents:
+            raise MigrationFileError(f"Check file {check} has no migration of that name.", paths=[directory / check],
+                                     hint=f"Name it after its migration's up file ({{version}}_{{description}}"
+                                          f"{CHECK_SUFFIX}), or delete it.")
     return found
 
 

@@ -27,6 +27,7 @@ from .planner import resolve_target, version_of
 from .prepare import down_state, runnable
 from .runner import Runner
 from .safety.guard import LockGuard
+from .safety.postchecks import count_before, post_check
 from .session import Session, open_session
 
 
@@ -80,6 +81,10 @@ class Run:
     checks: list[Any] = field(default_factory=list)  # pre-check results, when they ran
     plan: Any = None  # a dry run's lockgate.safety.plan.Plan
     rehearsal: Any = None  # up --rehearse: lockgate.safety.rehearsal.Rehearsal
+    # post-checks (lockgate.safety.postchecks): what count_before found, then the results
+    check_files: list[tuple[str, Path, str]] = field(default_factory=list)
+    counts_before: dict[tuple[str | None, str], tuple[int | None, str]] | None = None
+    post_checks: Any = None
 
     @property
     def settings(self) -> Settings:
@@ -97,7 +102,8 @@ class Run:
         budget = self.guard.budget if self.guard is not None else None
         return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered),
                          rehearsal=self.rehearsal, elapsed_ms=budget.elapsed() * 1000 if budget else None,
-                         time_budget_s=budget.total if budget else None)
+                         time_budget_s=budget.total if budget else None,
+                         post_checks=self.post_checks)
 
 
 RunStep = Callable[[Run], None]
@@ -292,13 +298,15 @@ def emit_planned(run: Run) -> None:
 
 # Everything before the apply step changes nothing but the (empty) ledger's creation.
 UP_STEPS: tuple[RunStep, ...] = (read_ledger, check_checksums, recover_dirty, choose_pending, prepare_files,
-                                 check_timeouts, lint_pending)
-DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files, check_timeouts)
+                                 check_timeouts, lint_pending, count_before)
+DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files, check_timeouts, count_before)
+# Once the apply step has finished.
+AFTER_STEPS: tuple[RunStep, ...] = (post_check,)
 
 
 def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback | None = None,
             before: Sequence[RunStep] | None = None, apply: RunStep | None = None,
-            after: Sequence[RunStep] = ()) -> RunReport:
+            after: Sequence[RunStep] = AFTER_STEPS) -> RunReport:
     """Run the steps of ``options.direction`` with the lock held (not for a dry run).
 
     ``before`` replaces the default checking steps, ``apply`` the apply step and ``after``

@@ -66,7 +66,7 @@ def test_rehearsal_reports_locks_rows_and_times_and_leaves_no_trace(pg_project: 
     # The later migration ran on top of 0002's rehearsed column (the same transaction).
     assert more["rehearsed"] and more["statements"][0]["rows"] == 7
     text = p.cli("up", "--rehearse", check=0).stdout
-    assert "then rolled back (nothing changed)" in text and "100 row(s)" in text
+    assert "then rolled back (nothing changed)" in text and "100 rows)" in text
     assert "0003_concurrently  not rehearsable" in text
     assert _snapshot(p) == before
 

@@ -94,7 +94,7 @@ def render_rehearsal(r: Renderer, rehearsal: Any, database: str) -> None:
             continue
         r.out(r.style(m.ident, bold=True) + f"  {m.duration_ms:.1f} ms")
         for st in m.statements:
-            rows = f"  {st.rows:,} row(s)" if st.rows is not None else ""
+            rows = f", {st.rows:,} row{'' if st.rows == 1 else 's'}" if st.rows is not None else ""
             r.out(f"  line {st.line:<4} {st.summary}  ({st.duration_ms:.1f} ms{rows})")
             tables = [o for o in st.observed if o.kind in ("table", "materialized view", "view")]
             if tables:
@@ -118,3 +118,17 @@ def render_rehearsal(r: Renderer, rehearsal: Any, database: str) -> None:
 
 def _seconds(value: float | None) -> str:
     return "none" if not value else f"{value:g}s"
+
+
+def render_post_checks(r: Renderer, post: Any) -> None:
+    """``post``: a lockgate.safety.postchecks.PostChecks, after the run's summary line."""
+    for c in post.counts:
+        before = "-" if c.before is None else f"{c.before:,}"
+        after = "-" if c.after is None else f"{c.after:,}"
+        delta = "" if c.delta is None else f" ({c.delta:+,})"
+        r.done(f"  rows {c.relation}: {before} -> {after}{delta} [{c.label}]")
+    for check in post.checks:
+        if check.passed:
+            r.done(f"  {r.style('✓', 'green')} post-check {check.file.rsplit('/', 1)[-1]}")
+        else:
+            r.out(f"  {r.style('✗', 'red')} post-check {check.file.rsplit('/', 1)[-1]}: {check.reason}")

@@ -215,6 +215,10 @@ class Renderer:
                                         f"{b.get('user')})" for b in step.blockers) or "a session not seen"
                         self.done(f"{prefix}  {step.ident}: {step.attempts} attempts, "
                                   f"{step.lock_wait_ms / 1000:.1f}s waiting for locks held by {who}")
+            if rep.post_checks is not None:
+                from .plan_render import render_post_checks
+
+                render_post_checks(self, rep.post_checks)
 
     def simple(self, rep: RunReport, text: str) -> None:
         if self.json_mode:

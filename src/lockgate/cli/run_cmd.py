@@ -64,6 +64,7 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
       lockgate up --lock-timeout 2s --retry-for 5m
     """
     from .. import api
+    from ..safety.postchecks import PostCheckFailed
 
     if sql and not dry_run:
         raise ConfigError("--sql shows what a dry run would execute: give it with --dry-run.",
@@ -79,14 +80,20 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
     for s in every:
         # With --component all, each progress line says whose migration it is.
         state.render.prefix = f"[{s.component}] " if len(every) > 1 else ""
-        reports.append(api.up(s, to=to, steps=steps, dry_run=dry_run, auto_recover=False if no_auto_recover else None,
-                              allow_out_of_order=True if allow_out_of_order else None,
-                              ignore_missing=ignore_missing, skip_lint=skip_lint,
-                              lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
-                              sql=sql, rehearse=rehearse,
-                              lock_timeout=lock_timeout, statement_timeout=statement_timeout, retry_for=retry_for,
-                              time_budget=time_budget, cancel_blockers=cancel_blockers,
-                              on_event=state.render.on_event))
+        try:
+            reports.append(api.up(s, to=to, steps=steps, dry_run=dry_run,
+                                  auto_recover=False if no_auto_recover else None,
+                                  allow_out_of_order=True if allow_out_of_order else None,
+                                  ignore_missing=ignore_missing, skip_lint=skip_lint,
+                                  lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
+                                  sql=sql, rehearse=rehearse,
+                                  lock_timeout=lock_timeout, statement_timeout=statement_timeout,
+                                  retry_for=retry_for, time_budget=time_budget, cancel_blockers=cancel_blockers,
+                                  on_event=state.render.on_event))
+        except PostCheckFailed as failed:
+            if not state.json:  # --json: the error carries the run's report
+                state.render.report([*reports, failed.report], "apply")
+            raise
     state.render.report(reports, "apply", to=to, database=str(every[0].database_url) if len(every) == 1 else None)
     if any(r.rehearsal is not None and r.rehearsal.failed is not None for r in reports):
         raise click.exceptions.Exit(1)  # the report said what failed; it was rolled back
