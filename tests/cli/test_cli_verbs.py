@@ -82,6 +82,8 @@ def test_force_sets_the_ledger_to_exactly_that_version_and_records_it(project: P
     assert set(project.ledger()) == {"0001_a", "0002_b", "0003_c", "0004_d"}
     assert "d" not in project.tables()
     assert project.cli("version", check=0).stdout == "0004_d\n"
+    forced = [r for r in project.log_records() if r.get("event") == "forced"]
+    assert [(r["version"], r["changed"]) for r in forced] == [("0002", 1), ("4", 2)]
 
 
 def test_status_exit_code_is_non_zero_while_migrations_are_pending(project: Project) -> None:
