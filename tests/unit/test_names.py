@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from fixtures.projects import write_migration
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lockgate.discovery import discover, scan
 from lockgate.errors import MigrationFileError
@@ -117,3 +119,11 @@ def test_new_writes_a_name_in_any_alphabet_that_discovery_reads(tmp_path: Path) 
     up, _ = write_new(tmp_path, "créer utilisateurs")
     assert up.name == "0001_créer_utilisateurs.up.sql"
     assert [m.ident for m in discover(tmp_path)] == ["0001_créer_utilisateurs"]
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda t: "/" not in t and "\0" not in t),
+       st.sampled_from([".sql", ".up.sql", ".down.sql", ".SQL"]))
+def test_every_suggested_name_is_one_lockgate_reads(stem: str, ext: str) -> None:
+    target = suggested_name(stem + ext)
+    assert target is None or NAME.match(target), target
+    assert target is None or ".up.up." not in target and ".down.up." not in target
