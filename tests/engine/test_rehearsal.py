@@ -55,6 +55,7 @@ def test_rehearsal_reports_locks_rows_and_times_and_leaves_no_trace(pg_project: 
     rehearsal = json.loads(out.stdout)["rehearsal"]
     assert rehearsal["rolled_back"] and rehearsal["locks_read"] and rehearsal["failed"] is None
     note, concurrently, more = rehearsal["migrations"]
+    assert note["lock_timeout_s"] == 1.0  # the timeouts up sets (its default lock_timeout)
     alter, update, index = note["statements"]
     assert {"relation": "accounts", "kind": "table", "mode": "ACCESS EXCLUSIVE"} in alter["observed"]
     assert update["rows"] == 100 and update["line"] == 2
@@ -101,7 +102,7 @@ def test_rehearsal_on_sqlite_times_and_counts_and_says_locks_do_not_apply(sqlite
     report = lockgate.up(p.settings(), rehearse=True)
     assert _snapshot(p) == before
     rehearsal = report.rehearsal
-    assert not rehearsal.locks_read and rehearsal.lock_timeout is None
+    assert not rehearsal.locks_read and rehearsal.migrations[0].lock_timeout is None
     alter, update, index = rehearsal.migrations[0].statements
     assert update.rows == 100 and alter.observed == ()
     assert "Locks: not applicable on SQLite" in p.cli("up", "--rehearse", check=0).stderr
@@ -116,3 +117,22 @@ def test_rehearsal_of_a_fresh_database_creates_no_ledger(pg_project: Project) ->
     created, = report.rehearsal.migrations[0].statements
     assert created.stronger == ()  # the new table's own ACCESS EXCLUSIVE was predicted
     assert p.tables() == set()
+
+
+def test_rehearsal_runs_with_the_lock_timeout_up_would_use(pg_project: Project) -> None:
+    """A reader holds the table: the rehearsal's ALTER gives up after the migration's lock_timeout, as up's would."""
+    import psycopg
+
+    p = _project(pg_project)
+    p.add("0003_wait", "-- lockgate:lock-timeout 200ms\nALTER TABLE payments ADD COLUMN x int;", "SELECT 1;")
+    (p.migrations / "0002_note.up.sql").unlink()
+    (p.migrations / "0002_note.down.sql").unlink()
+    with psycopg.connect(p.url, autocommit=False) as reader:
+        reader.execute("SELECT count(*) FROM payments")  # ACCESS SHARE held until the transaction ends
+        before = _snapshot(p)
+        out = p.cli("up", "--rehearse", "--json")
+        assert out.returncode == 1, out
+        rehearsal = json.loads(out.stdout)["rehearsal"]
+        assert rehearsal["migrations"][0]["lock_timeout_s"] == 0.2
+        assert rehearsal["failed"]["line"] == 2 and "lock timeout" in rehearsal["failed"]["error"]
+        assert _snapshot(p) == before

@@ -55,7 +55,7 @@ def render_plan(r: Renderer, plan: Any) -> None:
                 r.out(f"    {line}")
     for c in plan.checks:
         data = c.to_dict()
-        r.out(f"check {data.get('name')}: {data.get('status')} {data.get('detail', '')}".rstrip())
+        r.out(f"pre-check {data.get('name')}: {data.get('status')} {data.get('message', '')}".rstrip())
     if plan.lint_failing:
         r.out(r.style(f"lockgate up would stop: {plan.lint_failing} lint finding(s) at or above lint.fail_on.",
                       "red"))
@@ -92,7 +92,9 @@ def render_rehearsal(r: Renderer, rehearsal: Any, database: str) -> None:
         if not m.rehearsed:
             r.out(r.style(m.ident, bold=True) + f"  not rehearsable: {m.reason}")
             continue
-        r.out(r.style(m.ident, bold=True) + f"  {m.duration_ms:.1f} ms")
+        limits = ("" if m.lock_timeout is None else
+                  f"  (lock_timeout {_seconds(m.lock_timeout)}, statement_timeout {_seconds(m.statement_timeout)})")
+        r.out(r.style(m.ident, bold=True) + f"  {m.duration_ms:.1f} ms{limits}")
         for st in m.statements:
             rows = f", {st.rows:,} row{'' if st.rows == 1 else 's'}" if st.rows is not None else ""
             r.out(f"  line {st.line:<4} {st.summary}  ({st.duration_ms:.1f} ms{rows})")
@@ -108,16 +110,13 @@ def render_rehearsal(r: Renderer, rehearsal: Any, database: str) -> None:
     if not rehearsal.locks_read:
         r.note("Locks: not applicable on SQLite (a write transaction locks the whole database file); "
                "statements were timed and counted.")
-    else:
-        r.out(f"Timeouts as up sets them: lock_timeout {_seconds(rehearsal.lock_timeout)}, "
-              f"statement_timeout {_seconds(rehearsal.statement_timeout)}.")
     if rehearsal.warnings:
         r.note(r.style(f"warning: {len(rehearsal.warnings)} lock(s) stronger than the plan predicted "
                        "(a function, trigger, dynamic SQL or cascade the parse cannot see).", "yellow", err=True))
 
 
 def _seconds(value: float | None) -> str:
-    return "none" if not value else f"{value:g}s"
+    return "none" if not value else f"{value:.3g}s"
 
 
 def render_post_checks(r: Renderer, post: Any) -> None:

@@ -86,6 +86,8 @@ class RehearsedMigration:
     rehearsed: bool
     statements: tuple[RehearsedStatement, ...] = ()
     reason: str | None = None  # why it was not rehearsed
+    lock_timeout: float | None = None  # seconds, as up sets them for it (0: none); None: the engine has none
+    statement_timeout: float | None = None
 
     @property
     def duration_ms(self) -> float:
@@ -93,6 +95,7 @@ class RehearsedMigration:
 
     def to_dict(self) -> dict[str, object]:
         return {"version": self.ident, "rehearsed": self.rehearsed, "reason": self.reason,
+                "lock_timeout_s": self.lock_timeout, "statement_timeout_s": self.statement_timeout,
                 "duration_ms": round(self.duration_ms, 3), "statements": [s.to_dict() for s in self.statements]}
 
 
@@ -113,8 +116,6 @@ class Rehearsal:
 
     migrations: tuple[RehearsedMigration, ...]
     locks_read: bool  # False on SQLite: no lock view
-    lock_timeout: float | None = None  # seconds, as up would set them; None: the engine has none
-    statement_timeout: float | None = None
     failed: Failure | None = None
 
     @property
@@ -123,8 +124,7 @@ class Rehearsal:
                 for m in self.migrations for s in m.statements for w in s.stronger]
 
     def to_dict(self) -> dict[str, object]:
-        return {"rolled_back": True, "locks_read": self.locks_read, "lock_timeout_s": self.lock_timeout,
-                "statement_timeout_s": self.statement_timeout,
+        return {"rolled_back": True, "locks_read": self.locks_read,
                 "migrations": [m.to_dict() for m in self.migrations],
                 "failed": self.failed.to_dict() if self.failed else None, "warnings": self.warnings}
 
@@ -139,7 +139,6 @@ def rehearse_up(run: Run) -> None:
                           "recover them; nothing was run.",
                           hint="Run lockgate up (it recovers them first) or lockgate down, then rehearse.")
     a = s.adapter
-    timeouts = _timeouts(run)
     pg_version = a.server_version_num() // 10000 if a.lints else 15
     out: list[RehearsedMigration] = []
     failure: Failure | None = None
@@ -155,26 +154,34 @@ def rehearse_up(run: Run) -> None:
                                                      "transaction"))
                 continue
             predicted = _predicted(run, p, created, pg_version) if a.reads_locks else []
-            done, failure = _rehearse_file(run, p, predicted, timeouts)
-            out.append(RehearsedMigration(p.migration.ident, True, tuple(done)))
+            timeouts = _set_timeouts(run, p)
+            done, failure = _rehearse_file(run, p, predicted)
+            out.append(RehearsedMigration(p.migration.ident, True, tuple(done), None, *timeouts))
             if failure is not None:
                 break
             created.update(lk.key for st in predicted for lk in st.locks if lk.created)
     finally:
         a.rollback()
         a.reset_session()
-    lock_timeout, statement_timeout = timeouts or (None, None)
-    run.rehearsal = Rehearsal(tuple(out), a.reads_locks, lock_timeout, statement_timeout, failure)
+    run.rehearsal = Rehearsal(tuple(out), a.reads_locks, failure)
     s.emit("rehearsal_finish", "Rehearsal finished and rolled back", level="error" if failure else "info",
            failed=failure.ident if failure else None, warnings=run.rehearsal.warnings)
 
 
-def _timeouts(run: Run) -> tuple[float, float] | None:
-    """(lock_timeout, statement_timeout) in seconds as ``up`` sets them; None where the engine has none."""
-    if not run.session.adapter.reads_locks:
-        return None
-    settings = run.settings
-    return (float(getattr(settings, "lock_timeout", 0.0)), float(getattr(settings, "statement_timeout", 0.0)))
+def _set_timeouts(run: Run, p: Planned) -> tuple[float | None, float | None]:
+    """``SET LOCAL`` the timeouts ``up`` would give this migration (settings, its directives, the flags, the
+    budget left); (lock_timeout, statement_timeout) in seconds, (None, None) where the engine has none."""
+    from .timeouts import application_name
+
+    a = run.session.adapter
+    if run.guard is None or not a.lock_timeouts:
+        return None, None
+    t = run.guard.track("rehearse", p.migration.ident, p.migration.up).t
+    sql = a.timeouts_sql(t.lock_timeout, t.statement_timeout, application_name("rehearse", p.migration.ident, 1),
+                         local=True)
+    if sql:
+        a.execute_script(sql)
+    return t.lock_timeout, t.statement_timeout
 
 
 def _predicted(run: Run, p: Planned, created: set[tuple[str, str]], pg_version: int) -> list[StatementLocks]:
@@ -184,8 +191,8 @@ def _predicted(run: Run, p: Planned, created: set[tuple[str, str]], pg_version: 
     return with_index_tables(parsed, run.session.adapter.index_table)
 
 
-def _rehearse_file(run: Run, p: Planned, predicted: Sequence[StatementLocks],
-                   timeouts: tuple[float, float] | None) -> tuple[list[RehearsedStatement], Failure | None]:
+def _rehearse_file(run: Run, p: Planned,
+                   predicted: Sequence[StatementLocks]) -> tuple[list[RehearsedStatement], Failure | None]:
     from .plan import summarize
 
     a = run.session.adapter
