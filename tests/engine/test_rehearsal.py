@@ -136,3 +136,23 @@ def test_rehearsal_runs_with_the_lock_timeout_up_would_use(pg_project: Project) 
         assert rehearsal["migrations"][0]["lock_timeout_s"] == 0.2
         assert rehearsal["failed"]["line"] == 2 and "lock timeout" in rehearsal["failed"]["error"]
         assert _snapshot(p) == before
+
+
+def test_rehearsal_takes_the_migration_lock(pg_project: Project) -> None:
+    """Another runner must not apply while the rehearsal runs: a held lock stops it like up."""
+    from lockgate.session import open_session
+
+    p = _project(pg_project)
+    with open_session(p.settings(), on_event=None, lock=True, log=False):
+        out = p.cli("up", "--rehearse", "--lock-wait", "0.3")
+    assert out.returncode == 1 and "Migration lock: still held by" in out.stderr, out
+    assert p.cli("up", "--rehearse", check=0).returncode == 0  # free again
+
+
+def test_down_dry_run_plans_the_down_files(pg_project: Project) -> None:
+    p = _project(pg_project)
+    lockgate.up(p.settings())
+    report = lockgate.down(p.settings(), dry_run=True)
+    m, = report.plan.migrations
+    assert (m.ident, m.direction, m.statements[0].strongest) == ("0002_note", "down", "ACCESS EXCLUSIVE")
+    assert "0002_note" in p.ledger()
