@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lockgate.safety.locks import (ACCESS_EXCLUSIVE, ACCESS_SHARE, ROW_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE,
-                                   SHARE_UPDATE_EXCLUSIVE, blocks_writes, locked_tables, mode_from_pg,
+from lockgate.dialects.base import HeldLock
+from lockgate.safety.locks import (ACCESS_EXCLUSIVE, ACCESS_SHARE, MODES, ROW_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE,
+                                   SHARE_UPDATE_EXCLUSIVE, RelationLock, blocks_writes, locked_tables, mode_from_pg,
                                    relation_locks, strength)
+from lockgate.safety.rehearsal import stronger_than_predicted
 
 CASES = [
     ("ALTER TABLE accounts ADD COLUMN note text", [("accounts", ACCESS_EXCLUSIVE)], False, False),
@@ -62,3 +66,22 @@ def test_locked_tables_and_modes() -> None:
     assert mode_from_pg("ShareUpdateExclusiveLock") == SHARE_UPDATE_EXCLUSIVE
     assert strength(None) == 0 < strength(ACCESS_SHARE) < strength(ACCESS_EXCLUSIVE) == 8
     assert blocks_writes(SHARE) and not blocks_writes(SHARE_UPDATE_EXCLUSIVE)
+
+
+_NAMES = st.sampled_from(["a", "b", "c"])
+
+
+@given(predicted=st.lists(st.tuples(_NAMES, st.sampled_from(MODES))),
+       observed=st.lists(st.tuples(_NAMES, st.sampled_from(MODES), st.sampled_from(["table", "index"]))))
+def test_a_warning_exactly_where_pg_locks_blocked_writes_more_strongly_than_predicted(
+        predicted: list[tuple[str, str]], observed: list[tuple[str, str, str]]) -> None:
+    said = [RelationLock(None, name, mode) for name, mode in predicted]
+    seen = [HeldLock(i, "public", name, kind, mode) for i, (name, mode, kind) in enumerate(observed)]
+    warned = {w.relation: (w.predicted, w.observed) for w in stronger_than_predicted(said, seen)}
+    for name in {"a", "b", "c"}:
+        strongest = max((m for n, m, k in observed if n == name and k == "table"), key=strength, default=None)
+        expected = max((m for n, m in predicted if n == name), key=strength, default=None)
+        if strongest is not None and blocks_writes(strongest) and strength(strongest) > strength(expected):
+            assert warned[name] == (expected, strongest)
+        else:
+            assert name not in warned
