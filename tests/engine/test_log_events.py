@@ -17,10 +17,10 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 LEVELS = {"info", "warn", "error"}
 
 
-def run(project: Project, *args: str, check: int = 0) -> list[dict[str, Any]]:
+def run(project: Project, *args: str, check: int = 0, **cli: Any) -> list[dict[str, Any]]:
     """Run the CLI; the log records that run wrote, checked for the fields every record carries."""
     before = len(project.log_records())
-    project.cli(*args, check=check)
+    project.cli(*args, check=check, **cli)
     records = project.log_records()[before:]
     assert records, f"lockgate {' '.join(args)} logged nothing"
     assert len({r["run_id"] for r in records}) == 1, "one run, one run_id"
@@ -180,3 +180,16 @@ def test_a_log_that_cannot_be_written_is_one_warning_and_the_run_goes_on(project
     [unwritable] = [e for e in events if e.event == "log_unwritable"]
     assert unwritable.level == "warn" and "the migration goes on without it" in unwritable.message
     assert "b" in project.tables()
+
+
+def test_database_url_overriding_the_file_is_a_config_warning_before_the_target(sqlite_project: Project) -> None:
+    project = sqlite_project
+    (project.dir / "lockgate.toml").write_text('database_url = "sqlite:///written_in_the_file.db"\n')
+    project.add("0001_a", "CREATE TABLE a (id INTEGER);")
+    records = run(project, "up", database_url=None, env={"DATABASE_URL": project.url})
+    assert [r["event"] for r in records[:2]] == ["config_warning", "target"]
+    warning = records[0]
+    assert warning["level"] == "warn" and "DATABASE_URL overrides" in warning["message"]
+    assert "lockgate.toml" in warning["message"]
+    assert records[1]["source"] == "DATABASE_URL" and "a" in project.tables()
+    assert not (project.dir / "written_in_the_file.db").exists()
