@@ -74,7 +74,8 @@ def test_settings_repr_hides_password() -> None:
 def test_error_classes_carry_exit_codes() -> None:
     from lockgate import errors
 
-    expected = {"ConfigError": 2, "UrlError": 2, "MigrationFileError": 2, "EmptyMigrationError": 2,
+    expected = {"ConfigError": 2, "UrlError": 2, "MigrationFileError": 2, "EmptyMigrationError": 1,
+                "MigrationContentError": 1, "DownNeedsNoTransaction": 1,
                 "AuthenticationFailed": 2, "ForeignLedgerError": 2, "ConnectionFailed": 1, "LockTimeout": 1,
                 "ChecksumMismatch": 1, "DirtyMigrationError": 1, "MissingDownError": 1, "MigrationFailed": 1,
                 "OutOfOrderError": 1}

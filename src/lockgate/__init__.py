@@ -61,6 +61,11 @@ if TYPE_CHECKING:
     from .verbs import force, goto, version, wait
 
 
+def __dir__() -> list[str]:
+    """What ``dir(lockgate)`` shows: the public API (loaded on first use, so not yet in globals())."""
+    return sorted(set(globals()) | set(__all__) | {"lint"})
+
+
 def __getattr__(name: str) -> Any:
     import importlib
 

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, Sequence, TypedDict
+from typing import Any, Callable, Literal, Sequence, TypedDict, TypeVar
 
 from .config import Settings, load_settings
 from .dialects.base import ForeignLedger
@@ -32,9 +32,33 @@ from .safety.plan import plan
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _takes_settings(fn: F) -> F:
+    """``lockgate.up("path")`` gets a TypeError saying what to pass, not an AttributeError from deep inside."""
+    import functools
+
+    name = fn.__name__
+    method = {"lint_project": "lint"}.get(name, name)  # Project's name for it
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = args[0] if args else kwargs.get("settings")
+        if not isinstance(given, Settings):
+            if isinstance(given, (str, os.PathLike)):
+                raise TypeError(f"lockgate.{name}() takes the project's Settings, not the path {str(given)!r}:"
+                                f" call lockgate.{name}(lockgate.load_settings({str(given)!r}), ...), or"
+                                f" lockgate.Project.load({str(given)!r}).{method}(...).")
+            raise TypeError(f"lockgate.{name}() takes the project's Settings first, not {type(given).__name__}:"
+                            f" call lockgate.{name}(lockgate.load_settings(PROJECT_DIR), ...).")
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 # -- read-only ---------------------------------------------------------------
+@_takes_settings
 def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "pending") -> list[MigrationStatus]:
     """Every migration with its state: applied, pending, dirty, checksum_mismatch, missing.
 
@@ -71,6 +95,7 @@ def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "p
     return [replace(st, phase=phase.get(st.ident), transaction=modes.get(st.ident)) for st in result]
 
 
+@_takes_settings
 def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: bool = False,
                  changed_since: str | None = None, options: Any = None, jobs: int | None = None,
                  cache: bool | str | Path = True) -> Any:
@@ -86,6 +111,7 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
                                 options=options, jobs=jobs, cache=cache)
 
 
+@_takes_settings
 def history(settings: Settings, *, limit: int | None = None, version: str | None = None) -> list[HistoryEntry]:
     """The append-only record of every run of every migration, oldest first."""
     from .ledger import read_history
@@ -102,6 +128,7 @@ def history(settings: Settings, *, limit: int | None = None, version: str | None
     return entries[-limit:] if limit else entries
 
 
+@_takes_settings
 def verify(settings: Settings) -> list[VerifyProblem]:
     """Files and ledger agree: naming, content, checksums, missing files, dirty rows. [] means all good."""
     problems: list[VerifyProblem] = []
@@ -137,6 +164,7 @@ def verify(settings: Settings) -> list[VerifyProblem]:
 
 
 # -- changes -------------------------------------------------------------------
+@_takes_settings
 def up(settings: Settings, *, to: str | None = None, steps: int | None = None, dry_run: bool = False,
        auto_recover: bool | None = None, allow_out_of_order: bool | None = None, ignore_missing: bool = False,
        skip_lint: bool = False, lock_wait: float | None = None, sql: bool = False, rehearse: bool = False,
@@ -169,6 +197,7 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
                    on_event=on_event)
 
 
+@_takes_settings
 def down(settings: Settings, *, steps: int | None = None, to: str | None = None, dry_run: bool = False,
          lock_wait: float | None = None, lock_timeout: float | str | None = None,
          statement_timeout: float | str | None = None, retry_for: float | str | None = None,
@@ -206,6 +235,12 @@ class _SafetyTimes(TypedDict):
     time_budget: float | None
 
 
+# What a repair that would change nothing says instead (its step's outcome is "unchanged").
+REPAIR_UNNEEDED = {"clear-dirty": "{ident} is not dirty",
+                   "accept-checksum": "the checksum recorded for {ident} already matches its file"}
+
+
+@_takes_settings
 def repair(settings: Settings, version: str, action: RepairAction, *,
            on_event: EventCallback | None = None) -> RunReport:
     """The runbook's manual recovery paths, each recorded in history:
@@ -213,6 +248,10 @@ def repair(settings: Settings, version: str, action: RepairAction, *,
     * ``clear-dirty``: keep the row as applied, clear its dirty flag;
     * ``delete``: forget the row (the migration counts as pending again);
     * ``accept-checksum``: record the file's current checksum.
+
+    ``clear-dirty`` on a clean row and ``accept-checksum`` on a matching checksum change
+    nothing and succeed, as a re-run of the runbook must: the step's outcome is
+    ``unchanged`` and no history row is written.
     """
     if action not in ("clear-dirty", "delete", "accept-checksum"):
         raise ConfigError(f"Unknown repair action {action!r}.",
@@ -226,20 +265,25 @@ def repair(settings: Settings, version: str, action: RepairAction, *,
             raise LedgerError(f"Migration {version} has no ledger row; nothing to repair.", ident=version,
                               hint="Run lockgate status to see what is applied.")
         m = next((m for m in migrations if m.ident == row.version), None)
+        if action == "accept-checksum" and m is None:
+            raise MissingMigrationFile([row.version], command="repair")
+        if (action == "clear-dirty" and not row.dirty) or (action == "accept-checksum" and m is not None
+                                                            and m.checksum == row.checksum):
+            why = REPAIR_UNNEEDED[action].format(ident=row.version)
+            s.emit("nothing_to_do", f"Nothing to repair: {why}", level="info", version=row.version, action=action)
+            return RunReport(settings.component, s.ctx.run_id,
+                             (StepResult(row.version, Direction.REPAIR, 0.0, "unchanged", row.checksum),))
         started = datetime.now(timezone.utc)
         s.adapter.begin()
         try:
             if action == "clear-dirty":
-                if not row.dirty:
-                    raise LedgerError(f"Migration {row.version} is not dirty; nothing to clear.", ident=row.version)
                 s.ledger.set_dirty(row.version, False)
                 checksum = row.checksum
             elif action == "delete":
                 s.ledger.delete(row.version)
                 checksum = row.checksum
             else:
-                if m is None:
-                    raise MissingMigrationFile([row.version])
+                assert m is not None
                 s.ledger.set_checksum(row.version, m.checksum)
                 checksum = m.checksum
             ms = s.ledger.record(row.version, Direction.REPAIR, checksum=checksum, started=started,
@@ -313,6 +357,7 @@ def _flyway_choice(s: Session, migrations: Sequence[Migration], version: str | N
     return [m for m in chosen if limit is None or m.version <= limit], [], fly.tool, limit
 
 
+@_takes_settings
 def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = False,
              on_event: EventCallback | None = None) -> BaselineReport:
     """Adopt an existing database: record migrations as applied without running them.
@@ -398,6 +443,7 @@ def baseline(settings: Settings, version: str | None = None, *, dry_run: bool = 
 
 
 # -- files ------------------------------------------------------------------------
+@_takes_settings
 def new(settings: Settings, name: str, *, timestamp: bool | None = None) -> tuple[Path, Path]:
     """Write the next version's up and down files with a header comment."""
     from .scaffold import write_new

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import MigrationFileError
+from .errors import MigrationContentError, MigrationFileError
 from .names import NAME, ONE_FILE, rename_hint
 from .txmode import no_transaction_marker
 
@@ -80,11 +80,11 @@ def _decode(path: Path, data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows editors and PowerShell's > write these
-            raise MigrationFileError(
+            raise MigrationContentError(
                 f"Migration file {path.name} is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8.",
                 paths=[path], hint=f"Re-save it as UTF-8, e.g. iconv -f utf-16 -t utf-8 {path.name} > fixed.sql"
                                    f" && mv fixed.sql {path.name}") from None
-        raise MigrationFileError(
+        raise MigrationContentError(
             f"Migration file {path.name} is not UTF-8 (bad byte at offset {exc.start}).", paths=[path],
             hint="Re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
     return text[1:] if text.startswith("\ufeff") else text

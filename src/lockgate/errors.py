@@ -9,8 +9,10 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     │   ├── UnknownComponentError       exit 2
     │   ├── UrlError                    exit 2: unknown scheme, malformed URL
     │   └── BaselineVersionRequired     exit 2: baseline cannot know what is applied
-    ├── MigrationFileError              exit 2: a migrations folder that breaks the rules
-    │   └── EmptyMigrationError         exit 2
+    ├── MigrationFileError              exit 2: a migrations folder that breaks the naming rules
+    │   └── MigrationContentError       exit 1: a file that cannot run (as a migration that fails)
+    │       ├── EmptyMigrationError     an up file with no SQL
+    │       └── DownNeedsNoTransaction  a down file that cannot run in the transaction it would get
     ├── DatabaseError                   driver trouble, translated in dialects/
     │   ├── ConnectionFailed            exit 1: server unreachable
     │   ├── AuthenticationFailed        exit 2: wrong user or password
@@ -111,7 +113,32 @@ class MigrationFileError(LockgateError):
         super().__init__(message, hint=hint)
 
 
-class EmptyMigrationError(MigrationFileError):
+class MigrationContentError(MigrationFileError):
+    """A migration file whose content cannot run: no SQL, its own BEGIN/COMMIT, not UTF-8.
+
+    Exit 1, the runbook's "migration failed": the folder is laid out right, the file is
+    what must change. Found before anything runs, so nothing was applied or rolled back.
+    """
+
+    exit_code = 1
+
+
+class DownNeedsNoTransaction(MigrationContentError):
+    """A down file in a ``down`` range holds a statement that cannot run in a transaction
+    (``DROP INDEX CONCURRENTLY``) beside others, without ``-- lockgate:no-transaction``."""
+
+    def __init__(self, ident: str, path: Path, line: int, what: str) -> None:
+        self.ident = ident
+        self.what = what
+        super().__init__(
+            f"Migration {ident}: its down file {path.name} runs {what} (line {line}), which cannot run inside a"
+            " transaction, but is not marked no-transaction; nothing was rolled back.",
+            paths=[path], line=line,
+            hint=f"Put `-- lockgate:no-transaction` at the top of {path.name} (or leave {what} alone in it), then"
+                 " run lockgate down again.")
+
+
+class EmptyMigrationError(MigrationContentError):
     def __init__(self, ident: str, path: Path) -> None:
         self.ident = ident
         super().__init__(f"Migration {ident} is empty", paths=[path],
@@ -251,10 +278,11 @@ class ChecksumMismatch(LedgerError):
 
 
 class MissingMigrationFile(LedgerError):
-    def __init__(self, idents: Sequence[str]) -> None:
+    def __init__(self, idents: Sequence[str], *, command: str = "up") -> None:
         self.idents = tuple(idents)
+        done = {"up": "applied", "down": "rolled back"}.get(command, "changed")
         super().__init__(
-            f"Migration {', '.join(idents)} is applied but its file is missing; nothing was applied.",
+            f"Migration {', '.join(idents)} is applied but its file is missing; nothing was {done}.",
             ident=idents[0],
             hint=f"Restore the file, or forget it with `lockgate repair {idents[0]} --delete`.",
         )
@@ -291,7 +319,7 @@ class MissingDownError(LedgerError):
     def __init__(self, ident: str, *, dirty: bool = False) -> None:
         what = "No down migration found for dirty migration" if dirty else "No down migration found for migration"
         super().__init__(
-            f"{what} {ident}; nothing was changed.",
+            f"{what} {ident}; nothing was {'changed' if dirty else 'rolled back'}.",
             ident=ident,
             hint=(f"Write {ident}.down.sql, or undo its changes by hand and run `lockgate repair {ident} --delete`."),
         )

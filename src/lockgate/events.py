@@ -23,7 +23,12 @@ EventCallback = Callable[[Event], None]
 
 
 class Emitter:
-    """Fans one event out to the JSONL log and the caller's callback, redacted."""
+    """Fans one event out to the JSONL log and the caller's callback, redacted.
+
+    A callback that raises does not stop the run: a migration half-way through matters
+    more than a progress bar. Its first failure is logged as a warning (a ``callback_failed``
+    event in the JSONL log, and on the ``lockgate`` logger); it keeps getting the events.
+    """
 
     def __init__(self, *, component: str, run_id: str, log_file: Path | None,
                  callback: EventCallback | None, secrets: tuple[str, ...] = (), create_log: bool = True) -> None:
@@ -33,10 +38,14 @@ class Emitter:
         self.secrets = secrets
         self._log = JsonlLog(log_file, self._log_failed, create=create_log) if log_file is not None else None
         self._lock = threading.Lock()  # lockgate.safety's watcher reports from its own thread
+        self._callback_failed = False
 
     def _log_failed(self, message: str) -> None:
         if self.callback is not None:
-            self.callback(Event("log_unwritable", "warn", message))
+            try:
+                self.callback(Event("log_unwritable", "warn", message))
+            except Exception as exc:
+                self._report_callback(exc, "log_unwritable")
 
     def close(self) -> None:
         if self._log is not None:
@@ -50,7 +59,23 @@ class Emitter:
                 self._log.write({"level": level, "message": msg, "event": event, **clean,
                                  "component": self.component, "run_id": self.run_id})
             if self.callback is not None:
-                self.callback(Event(event, level, msg, clean))
+                try:
+                    self.callback(Event(event, level, msg, clean))
+                except Exception as exc:  # not KeyboardInterrupt: Ctrl-C in a callback still stops the run
+                    self._report_callback(exc, event)
+
+    def _report_callback(self, exc: Exception, event: str) -> None:
+        if self._callback_failed:
+            return
+        self._callback_failed = True
+        message = redact_text(f"The on_event callback raised {type(exc).__name__}: {exc} (on the {event!r} event);"
+                              " the run goes on without its report of this event.", self.secrets)
+        import logging
+
+        logging.getLogger("lockgate").warning(message)
+        if self._log is not None:
+            self._log.write({"level": "warn", "message": message, "event": "callback_failed",
+                             "error": type(exc).__name__, "component": self.component, "run_id": self.run_id})
 
 
 class JsonlLog:

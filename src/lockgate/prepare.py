@@ -14,10 +14,10 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from .dialects.base import Adapter
-from .errors import EmptyMigrationError, MigrationFileError, MissingDownError
+from .errors import EmptyMigrationError, MigrationContentError, MigrationFileError, MissingDownError
 from .model import Migration, MigrationFile, Statement
 from .sqltext import is_transaction_control
-from .txmode import Node, TxMode, no_transaction_marker, only_nontransactional, wrapped
+from .txmode import Node, TxMode, no_transaction_marker, nontransactional, only_nontransactional, wrapped
 
 
 def _node(sql: str) -> tuple[str, Node]:
@@ -74,7 +74,7 @@ def tx_mode(f: MigrationFile, statements: Sequence[Statement], server_version: i
 
 def _controls_itself(f: MigrationFile, st: Statement) -> MigrationFileError:
     word = " ".join(st.sql.split())[:20]
-    return MigrationFileError(
+    return MigrationContentError(
         f"Migration {f.path.name}:{st.line}: {word!r} controls the transaction itself, but lockgate "
         "already runs each migration in one transaction.",
         paths=[f.path], line=st.line,
@@ -121,6 +121,21 @@ def runnable(adapter: Adapter, migration: Migration, *, down: bool = False) -> t
     copy = replace(migration)
     copy.__dict__["down"] = runs  # Migration.down is a cached property: this copy's is already read
     return copy, statements
+
+
+def outside_transaction_needed(adapter: Adapter, migration: Migration, statements: Sequence[Statement], *,
+                               down: bool = False) -> tuple[Statement, str] | None:
+    """The first statement that cannot run in a transaction, and its name, when the file would run
+    in one (a mix without the header: the server would refuse it half-way through a run)."""
+    f = _file(migration, down)
+    if f.no_transaction or not statements:
+        return None
+    server = adapter.server_version_num()
+    for st in statements:
+        what = nontransactional(*_node(st.sql), server)
+        if what is not None:
+            return st, what
+    return None
 
 
 def file_tx_mode(adapter: Adapter, migration: Migration, *, down: bool = False) -> TxMode:

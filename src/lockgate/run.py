@@ -257,7 +257,7 @@ def choose_rollbacks(run: Run) -> None:
     for r in chosen:
         m = files.get(r.version)
         if m is None:
-            raise MissingMigrationFile([r.version])
+            raise MissingMigrationFile([r.version], command="down")
         if m.down is None:
             raise MissingDownError(r.version)
         plans.append(Planned(m, (), r))
@@ -265,22 +265,43 @@ def choose_rollbacks(run: Run) -> None:
 
 
 def check_down_files(run: Run) -> None:
-    """A dirty row's down file must have SQL: deleting the row would hide what the failed run left."""
+    """Every down file in range can run, checked before the first rollback (as up files are):
+    a dirty row's must have SQL (deleting the row would hide what the failed run left), and
+    none may mix a statement that cannot run in a transaction with others, unmarked."""
+    from .errors import DownNeedsNoTransaction
+    from .prepare import outside_transaction_needed
+
     for p in run.plans:
+        down = p.migration.down
+        assert down is not None
         if p.row is not None and p.row.dirty and not p.statements:
-            assert p.migration.down is not None
-            raise EmptyDownError(p.row.version, p.migration.down.path, command="down")
+            raise EmptyDownError(p.row.version, down.path, command="down")
+        found = outside_transaction_needed(run.session.adapter, p.migration, p.statements, down=True)
+        if found is not None:
+            raise DownNeedsNoTransaction(p.migration.ident, down.path, found[0].line, found[1])
 
 
 def apply_down(run: Run) -> None:
     s = run.session
     if not run.plans:
-        s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
+        if run.options.to is not None:  # some are applied: "no applied migrations" would be untrue
+            after = _ident_of(resolve_target(run.options.to, run.migrations, run.rows), run.migrations, run.rows)
+            s.emit("nothing_to_do", f"Nothing applied after {after} to roll back", level="info", after=after)
+        else:
+            s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
         return
     s.emit("run_plan", "Rolling back migrations", direction="down", count=len(run.plans))
     for p in run.plans:
         run.results.append(run.runner.revert(p.migration, p.statements,
                                              already_dirty=bool(p.row and p.row.dirty)))
+
+
+def _ident_of(version: int, migrations: Sequence[Migration], rows: Sequence[LedgerRow]) -> str:
+    """How to name a resolved ``--to``: its file's identifier (``0003_x``), else its ledger row's, else the number."""
+    for ident in [m.ident for m in migrations] + [r.version for r in rows]:
+        if version_of(ident) == version:
+            return ident
+    return str(version)
 
 
 def emit_planned(run: Run) -> None:

@@ -368,9 +368,10 @@ def test_bad_migration_folder_exits_2_naming_the_file(project: Project) -> None:
     assert project.tables() == set()
 
 
-def test_empty_migration_exits_2(project: Project) -> None:
+def test_empty_migration_exits_1(project: Project) -> None:
+    """The runbook's "1 — migration failed": a file that cannot run, as one whose SQL fails."""
     project.add("0010_add_products", "-- nothing\n")
-    assert "Migration 0010_add_products is empty" in one_line_error(project.cli("up"), 2)
+    assert "Migration 0010_add_products is empty" in one_line_error(project.cli("up"), 1)
 
 
 def test_unknown_target_version_suggests_one(project: Project) -> None:

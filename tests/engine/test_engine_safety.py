@@ -146,7 +146,7 @@ def test_empty_migration_is_refused_before_anything_runs(project: Project, text:
     with pytest.raises(EmptyMigrationError) as info:
         lockgate.up(project.settings())
     assert "Migration 0010_add_products is empty" in str(info.value)
-    assert info.value.exit_code == 2
+    assert info.value.exit_code == 1
     assert "first" not in project.tables()
     assert project.ledger() == {}
 

@@ -13,6 +13,7 @@ from typing import Any, Iterator, Sequence, TextIO
 import click
 
 from .. import __version__
+from .params import DURATION
 from .state import CliState
 from .verbs import LockgateGroup
 
@@ -28,7 +29,8 @@ from .verbs import LockgateGroup
 @click.option("--migrations-dir", metavar="DIR", help="Folder of {version}_{name}.up.sql / .down.sql files.")
 @click.option("--log-file", metavar="FILE", help="JSON Lines log (default logs/migrations.jsonl; 'off' for none).")
 @click.option("--ledger-table", metavar="NAME", help="Ledger table, optionally schema.name (default schema_migrations).")
-@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock (60).")
+@click.option("--lock-wait", type=DURATION, metavar="DURATION",
+              help="How long to wait for another runner's lock: 500ms, 5s, 2m (default 60s; a bare number is seconds).")
 @click.option("--json", "json_", is_flag=True, help="Machine-readable output on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Every event.")

@@ -41,6 +41,7 @@ class Renderer:
         self.prefix = ""  # "[component] " in front of progress lines when several components run
         self.targets: dict[str, dict[str, Any]] = {}  # component -> its target event's fields, for --json
         self._warned: set[str] = set()  # configuration warnings said once, by the CLI or by the session
+        self._nothing_after: str | None = None  # down --to: the version nothing is applied after
 
     def style(self, text: str, colour: str | None = None, *, err: bool = False, bold: bool = False) -> str:
         if not (self.err_colour if err else self.out_colour) or (colour is None and not bold):
@@ -83,6 +84,8 @@ class Renderer:
         if event.event == "config_warning":
             self.config_warnings([event.message])
             return
+        if event.event == "nothing_to_do" and "after" in event.fields:
+            self._nothing_after = str(event.fields["after"])
         if event.event == "target":
             fields = dict(event.fields)
             self.targets[str(fields.pop("component", ""))] = fields
@@ -203,8 +206,10 @@ class Renderer:
                 if verb == "apply" and to:
                     self.done(f"{prefix}Nothing to {verb} up to {to}.")
                 else:
-                    self.done(f"{prefix}Nothing to {verb}: " + ("database is up to date." if verb == "apply"
-                                                                else "no applied migrations."))
+                    self.done(f"{prefix}Nothing to {verb}: " + (
+                        "database is up to date." if verb == "apply" else
+                        f"nothing applied after {self._nothing_after}." if self._nothing_after else
+                        "no applied migrations."))
             elif n:
                 total = sum(s.duration_ms for s in rep.steps)
                 self.done(self.style(f"{prefix}{'Applied' if verb == 'apply' else 'Rolled back'} {n} migration(s) "

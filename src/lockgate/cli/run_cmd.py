@@ -8,6 +8,7 @@ import click
 
 from ..errors import ConfigError
 
+from .params import DURATION
 from .state import CliState, handled, output_flags, pass_state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +40,8 @@ def lock_flags(fn: F) -> F:
 @click.option("--allow-out-of-order", is_flag=True, help="Apply pending migrations older than the newest applied one.")
 @click.option("--ignore-missing", is_flag=True, help="Go on when applied migrations have no file any more.")
 @click.option("--skip-lint", is_flag=True, help="Apply even if the safety linter finds errors (recorded in history).")
-@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@click.option("--lock-wait", type=DURATION, metavar="DURATION",
+              help="How long to wait for another runner's lock: 500ms, 5s, 2m (a bare number is seconds).")
 @click.option("--sql", is_flag=True, help="With --dry-run: show the SQL each migration would run.")
 @click.option("--rehearse", is_flag=True, help="Apply in one transaction, report locks, row counts and times, "
               "then roll everything back.")
@@ -104,7 +106,8 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
 @click.option("--steps", type=int, metavar="N", help="How many to roll back (default 1; as `lockgate down N`).")
 @click.option("--to", "to", metavar="VERSION", help="Roll back everything after this version (0 for all).")
 @click.option("--dry-run", is_flag=True, help="Print what would run; change nothing.")
-@click.option("--lock-wait", type=float, metavar="SECONDS", help="How long to wait for another runner's lock.")
+@click.option("--lock-wait", type=DURATION, metavar="DURATION",
+              help="How long to wait for another runner's lock: 500ms, 5s, 2m (a bare number is seconds).")
 @lock_flags
 @output_flags
 @pass_state
@@ -162,7 +165,9 @@ def repair(state: CliState, version: str, clear_dirty: bool, delete: bool, accep
                           hint="Example: lockgate repair 0010_add_products --clear-dirty")
     action = chosen[0]
     report = api.repair(state.settings(), version, action, on_event=state.render.on_event)  # type: ignore[arg-type]
-    state.render.simple(report, f"Repaired {report.steps[0].ident} ({action}).")
+    step = report.steps[0]
+    state.render.simple(report, f"Repaired {step.ident} ({action})." if step.outcome != "unchanged" else
+                        "Nothing to repair: " + api.REPAIR_UNNEEDED[action].format(ident=step.ident) + ".")
 
 
 @click.command()
