@@ -217,7 +217,10 @@ def lint_pending(run: Run) -> None:
         return
     from .lint import LintOptions, lint_migrations
 
-    options = LintOptions.from_config(dict(s.settings.lint))
+    # The lock_timeout this run sets itself: missing-lock-timeout is for files run without one.
+    lock_timeout = s.settings.lock_timeout if run.options.lock_timeout is None else run.options.lock_timeout
+    options = LintOptions.from_config(dict(s.settings.lint)).replace(
+        runner_lock_timeout=lock_timeout if s.adapter.lock_timeouts else 0.0)
     report = lint_migrations([p.migration for p in run.plans], options, live=s.adapter, cumulative=True)
     run.lint = report
     for note in report.notes:

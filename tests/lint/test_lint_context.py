@@ -168,7 +168,9 @@ def test_files_of_several_projects_each_use_their_own(tmp_path: Path) -> None:
     backend/ its settings (here: missing-lock-timeout raised to an error, 0001 left out)."""
     (tmp_path / ".git").mkdir()
     backend, svc = tmp_path / "backend", tmp_path / "svc"
-    for project, toml in ((backend, '[lint]\nstart_after = "0001"\nrules = { "missing-lock-timeout" = "error" }\n'),
+    # lock_timeout = 0: backend's `up` sets none itself, so missing-lock-timeout applies there.
+    for project, toml in ((backend, 'lock_timeout = 0\n[lint]\nstart_after = "0001"\n'
+                                    'rules = { "missing-lock-timeout" = "error" }\n'),
                           (svc, '[lint]\nrules = { "missing-lock-timeout" = "off" }\n')):
         (project / "migrations").mkdir(parents=True)
         (project / "lockgate.toml").write_text(toml)

@@ -144,7 +144,7 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
             _use_config(state, config)
         text = sys.stdin.read()
         settings = state.settings(require_url=False)
-        options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
+        options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after).with_runner(settings)
         if stdin_filename:
             from ..lint.project import lint_stdin
 
@@ -162,7 +162,7 @@ def _run(state: Any, paths: list[Path], *, pending: bool, changed_since: str | N
         every = (list(state.all_settings(require_url=pending)) if not paths and _component(state) == "all"
                  else [state.settings(require_url=pending)])
         for settings in every:  # one per component with --component all
-            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after)
+            options = _options(dict(settings.lint), fail_on, pg_version, exclude, start_after).with_runner(settings)
             part = lint_project(settings, paths=group, pending=pending, changed_since=changed_since,
                                 options=options, jobs=jobs, cache=cache)
             code = max(code, part.exit_code(options.fail_on))

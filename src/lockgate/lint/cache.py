@@ -299,7 +299,8 @@ def _settings(options: LintOptions) -> str:
     from .options import DEFAULT_PG_VERSION
 
     parts: list[Any] = [_FORMAT, __version__, options.pg_version or DEFAULT_PG_VERSION,
-                        sorted((rule, level.value if level else "off") for rule, level in options.rules.items())]
+                        sorted((rule, level.value if level else "off") for rule, level in options.rules.items()),
+                        options.runner_lock_timeout > 0]
     parts.extend(_code_signature())
     return json.dumps(parts, separators=(",", ":"))
 

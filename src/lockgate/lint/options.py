@@ -43,6 +43,9 @@ class LintOptions:
     #: Migrations with a version up to this one are linted (what they create informs later files)
     #: but not reported: strong_migrations' start_after, for adopting the linter on an old project.
     start_after: int | None = None
+    #: The lock_timeout (seconds) ``lockgate up`` will run these files with (the project's
+    #: ``lock_timeout``); 0: not known to, so a file must set its own (missing-lock-timeout).
+    runner_lock_timeout: float = 0.0
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any] | None) -> LintOptions:
@@ -81,6 +84,13 @@ class LintOptions:
         start_after = parse_version(table["start_after"], "Setting lint.start_after") if "start_after" in table else None
         return cls(fail_on=fail_on, pg_version=pg_version, small_table_rows=small, rules=rules, cache=cache,
                    start_after=start_after)
+
+    def with_runner(self, settings: Any) -> LintOptions:
+        """These options for files ``lockgate up`` runs with ``settings``: its lock_timeout where it
+        sets one (PostgreSQL, or a URL not known yet as when CI lints without a database)."""
+        url = settings.database_url_or_error
+        engine = getattr(url, "engine", "postgresql")
+        return replace(self, runner_lock_timeout=settings.lock_timeout if engine == "postgresql" else 0.0)
 
     def severity_for(self, rule_id: str, default: Severity | None = None) -> Severity | None:
         """The configured severity of ``rule_id``; None when it is off."""

@@ -42,7 +42,7 @@ def lint_project(settings: Settings, *, paths: Sequence[Path] = (), pending: boo
       names (default ``.lockgate_cache`` in the project folder; see :mod:`.cache`),
       a path puts them there instead, False turns it off. Never with ``pending``.
     """
-    options = options if options is not None else LintOptions.from_config(settings.lint)
+    options = options if options is not None else LintOptions.from_config(settings.lint).with_runner(settings)
     if paths and pending:
         raise ConfigError("lint takes PATHs or --pending, not both.",
                           hint="--pending lints the configured migrations folder.")
@@ -101,7 +101,7 @@ def lint_stdin(settings: Settings, name: str, text: str, *, options: LintOptions
     from ..discovery import MigrationPaths, parse_name, scan
     from .engine import lint_text
 
-    options = options if options is not None else LintOptions.from_config(settings.lint)
+    options = options if options is not None else LintOptions.from_config(settings.lint).with_runner(settings)
     top = settings.migrations_dir.resolve()
     resolved = Path(name).resolve()
     parsed = parse_name(resolved)

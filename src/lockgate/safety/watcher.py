@@ -51,6 +51,7 @@ class LockWatcher:
         self._every = every
         self._cond = threading.Condition()
         self._attempt = 0  # the attempt being watched; 0 between attempts
+        self._attempt_started = 0.0
         self._seen: dict[int, Blocker] = {}
         self._cancelled: dict[int, float] = {}
         self._terminated: set[int] = set()
@@ -62,17 +63,18 @@ class LockWatcher:
     def begin(self, attempt: int) -> None:
         with self._cond:
             self._attempt = attempt
+            self._attempt_started = time.monotonic()
             self._seen = {}
             if self._thread is None and not self._broken:
                 self._thread = threading.Thread(target=self._loop, name="lockgate-watcher", daemon=True)
                 self._thread.start()
-            self._cond.notify_all()
+        # No notify: the thread looks on its own tick, so a thousand quick attempts cost no
+        # thread switch each.
 
     def end(self) -> list[Blocker]:
         """The blockers seen during this attempt, oldest transaction first."""
         with self._cond:
             self._attempt = 0
-            self._cond.notify_all()
             seen = list(self._seen.values())
         return sorted(seen, key=lambda b: -(b.xact_seconds or 0.0))
 
@@ -87,23 +89,19 @@ class LockWatcher:
 
     # -- the thread -------------------------------------------------------------------
     def _loop(self) -> None:
+        last_look = 0.0
         while True:
             with self._cond:
-                while not self._attempt and not self._closed:
-                    self._cond.wait()
+                self._cond.wait(timeout=self._first_look / 2)
                 if self._closed:
                     return
-                attempt = self._attempt
-                # Look only at an attempt that is still waiting after first_look.
-                self._cond.wait_for(lambda: self._attempt != attempt or self._closed, timeout=self._first_look)
-            while True:
-                with self._cond:
-                    if self._attempt != attempt or self._closed:
-                        break
+                attempt, started = self._attempt, self._attempt_started
+            now = time.monotonic()
+            # Only an attempt still waiting after first_look; then every `every` seconds.
+            if attempt and now - started >= self._first_look and now - last_look >= self._every:
+                last_look = now
                 if not self._look(attempt):
                     return
-                with self._cond:
-                    self._cond.wait_for(lambda: self._attempt != attempt or self._closed, timeout=self._every)
 
     def _look(self, attempt: int) -> bool:
         try:
