@@ -16,4 +16,4 @@ for p in (_TESTS.parent / "src", _TESTS):  # test the working tree, and find tes
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-pytest_plugins = ["fixtures.postgres", "fixtures.projects"]
+pytest_plugins = ["fixtures.postgres", "fixtures.projects", "fixtures.replica"]

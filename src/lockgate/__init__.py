@@ -37,6 +37,8 @@ __all__ = [
     "force",
     "wait",
     "convert",
+    "check",
+    "monitor_snapshot",
     "LockgateError",
     "State",
 ]
@@ -46,13 +48,15 @@ _LAZY = {
     "verify": "api", "repair": "api", "baseline": "api", "history": "api", "lint_project": "api",
     "plan": "safety.plan",
     "version": "verbs", "goto": "verbs", "force": "verbs", "wait": "verbs", "convert": "conversion",
+    "check": "api", "monitor_snapshot": "api",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
 
 if TYPE_CHECKING:
     from . import lint
-    from .api import Project, baseline, down, history, init, lint_project, new, repair, status, up, verify
+    from .api import (Project, baseline, check, down, history, init, lint_project, monitor_snapshot, new, repair, status,
+                      up, verify)
     from .config import Settings, load_settings
     from .errors import LockgateError
     from .model import State

@@ -29,6 +29,7 @@ from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migratio
 from .planner import resolve_target, statuses, version_of
 from .prepare import prepare
 from .safety.plan import plan
+from .safety.commands import check, monitor_snapshot
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
@@ -171,13 +172,15 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
        lock_timeout: float | str | None = None,
        statement_timeout: float | str | None = None, retry_for: float | str | None = None,
        time_budget: float | str | None = None, cancel_blockers: bool = False,
+       skip_checks: bool = False, skip_check: Sequence[str] = (),
        on_event: EventCallback | None = None) -> RunReport:
     """Apply pending migrations in order, each in its own transaction with its ledger row
     (only the first ``steps`` of them, when given: golang-migrate's ``up N``).
 
     Before any change: takes the lock, checks every applied checksum, handles dirty
     rows (auto-recovery runs their down files), refuses out-of-order pending files,
-    checks every pending file, and lints them (the steps: :data:`lockgate.run.UP_STEPS`).
+    checks every pending file, lints them, and runs the pre-checks (``skip_checks``: none;
+    ``skip_check``: not these; see :func:`check`); the steps: :data:`lockgate.run.UP_STEPS`.
     A dry run's report carries the plan (``report.plan``; ``sql``: with each file's SQL);
     ``rehearse`` applies everything in one transaction, watches its locks and rolls it
     all back (``report.rehearsal``; see :mod:`lockgate.safety.rehearsal`).
@@ -188,11 +191,13 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
     (see "Lock timeouts and retries" in the README). Times: seconds or ``"500ms"``, ``"2m"``.
     """
     from .run import RunOptions, execute
+    from .safety.thresholds import check_names
 
     return execute(settings, RunOptions(Direction.UP, to=to, steps=steps, dry_run=dry_run,
                                         auto_recover=auto_recover, allow_out_of_order=allow_out_of_order,
                                         ignore_missing=ignore_missing, skip_lint=skip_lint, lock_wait=lock_wait,
                                         sql=sql, rehearse=rehearse, cancel_blockers=cancel_blockers,
+                                        skip_checks=skip_checks, skip_check=check_names(list(skip_check)),
                                         **_safety_options(lock_timeout, statement_timeout, retry_for, time_budget)),
                    on_event=on_event)
 
@@ -202,15 +207,19 @@ def down(settings: Settings, *, steps: int | None = None, to: str | None = None,
          lock_wait: float | None = None, lock_timeout: float | str | None = None,
          statement_timeout: float | str | None = None, retry_for: float | str | None = None,
          time_budget: float | str | None = None, cancel_blockers: bool = False,
+         skip_checks: bool = False, skip_check: Sequence[str] = (),
          on_event: EventCallback | None = None) -> RunReport:
     """Roll back applied migrations, newest first: ``steps`` of them (default 1), or all above ``to``.
 
-    The lock-queue protection of :func:`up` applies to each down file too.
+    The lock-queue protection of :func:`up` applies to each down file too, and the
+    pre-checks run first (``skip_checks``, ``skip_check``).
     """
     from .run import RunOptions, execute
+    from .safety.thresholds import check_names
 
     return execute(settings, RunOptions(Direction.DOWN, to=to, steps=steps, dry_run=dry_run, lock_wait=lock_wait,
-                                        cancel_blockers=cancel_blockers,
+                                        cancel_blockers=cancel_blockers, skip_checks=skip_checks,
+                                        skip_check=check_names(list(skip_check)),
                                         **_safety_options(lock_timeout, statement_timeout, retry_for, time_budget)),
                    on_event=on_event)
 
@@ -502,5 +511,5 @@ class Project:
         return new(self.settings, name, **kwargs)
 
 
-__all__ = ["Project", "RepairAction", "baseline", "down", "history", "init", "lint_project", "new", "plan", "repair",
-           "status", "up", "verify"]
+__all__ = ["Project", "RepairAction", "baseline", "check", "down", "history", "init", "lint_project",
+           "monitor_snapshot", "new", "plan", "repair", "status", "up", "verify"]

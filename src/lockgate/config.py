@@ -27,7 +27,7 @@ import os
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import ConfigError, UnknownComponentError
 from .urls import DatabaseUrl
@@ -37,7 +37,7 @@ DEFAULT_URL = "sqlite:///lockgate.db"  # what `lockgate init` writes: the embedd
 _DATABASE_URL_REFS = ("${DATABASE_URL}", "$DATABASE_URL")
 _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
          "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order", "post_checks",
-         *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
+         "checks", *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
 # Times of lockgate.safety (lock-queue protection), in seconds once parsed; 0 turns one off.
 _SAFETY_DEFAULTS = {"lock_timeout": 1.0, "statement_timeout": 0.0, "retry_for": 60.0, "time_budget": 600.0,
                     "cancel_older_than": 10.0, "cancel_grace": 5.0}
@@ -76,6 +76,7 @@ class Settings:
     time_budget: float = 600.0  # per run
     cancel_older_than: float = 10.0  # --cancel-blockers: only transactions open longer than this
     cancel_grace: float = 5.0  # --cancel-blockers: terminate a cancelled blocker still there after this
+    checks: Mapping[str, Any] = field(default_factory=dict)  # [checks]: see lockgate.safety.thresholds
 
     @property
     def database_url(self) -> DatabaseUrl:
@@ -280,6 +281,9 @@ class ProjectConfig:
         merged.pop("components", None)
         own = self.components.get(component, {})
         merged.update(own)
+        if isinstance(self.base.get("checks"), dict) and isinstance(own.get("checks"), dict):
+            # A component's [components.NAME.checks] overrides single thresholds, not the whole table.
+            merged["checks"] = {**self.base["checks"], **own["checks"]}
         env = self.env
         from_file = set(merged)
         # Where each value comes from, named in front of an error about it: a table of the
@@ -348,18 +352,10 @@ class ProjectConfig:
             raise _located(ConfigError(f"Setting ledger_table {ledger!r} is not a plain [schema.]name.",
                                        hint="Use letters, digits and _ only, e.g. ops.schema_migrations."),
                            origin.get("ledger_table", ""))
-        lint = merged.get("lint", {})
-        if not isinstance(lint, dict):
-            raise _located(ConfigError("Setting lint must be a table ([lint])."), origin.get("lint", ""))
-        if lint:
-            # Checked here, where the file is known, so that its name is in the message for
-            # every command; LintOptions itself is built from the bare table, file unknown.
-            from .lint.options import LintOptions
-
-            try:
-                LintOptions.from_config(lint)
-            except ConfigError as exc:
-                raise _located(exc, origin.get("lint", "")) from None
+        # Checked here, where the file is known, so that its name is in the message for every
+        # command; the options themselves are built from the bare table, file unknown.
+        lint = _checked_table(merged, "lint", _lint_options, origin)
+        checks = _checked_table(merged, "checks", _check_options, origin)
         flags = {key: _as_bool(merged.get(key, default), key, origin.get(key, "")) for key, default in
                  (("auto_recover", True), ("lint_on_up", True), ("allow_out_of_order", False))}
         lock_wait = _as_duration(merged.get("lock_wait", 60), "lock_wait", origin.get("lock_wait", ""))
@@ -380,7 +376,8 @@ class ProjectConfig:
                                    "database_url" in interpolate),
             warnings=warnings,
             **_safety_times(merged, origin),  # type: ignore[arg-type]  # the float fields, by name
-            post_checks=_post_checks(merged.get("post_checks", {}), origin.get("post_checks", "")),
+            post_checks=_checked_table(merged, "post_checks", _post_check_options, origin),
+            checks=checks,
         )
 
     def _url_warnings(self, component: str, own: Mapping[str, Any], used: str | None, only: bool) -> tuple[str, ...]:
@@ -433,16 +430,35 @@ def _safety_times(merged: Mapping[str, Any], origin: Mapping[str, str]) -> dict[
     return times
 
 
-def _post_checks(table: Any, where: str) -> dict[str, Any]:
-    """``[post_checks]``, checked here where its file is known (the message names it)."""
+def _post_check_options(table: Mapping[str, Any]) -> Any:
     from .safety.postchecks import PostCheckOptions
 
+    return PostCheckOptions.from_config(table)
+
+
+def _lint_options(table: Mapping[str, Any]) -> Any:
+    from .lint.options import LintOptions  # only for a project that has a [lint] table
+
+    return LintOptions.from_config(table)
+
+
+def _check_options(table: Mapping[str, Any]) -> Any:
+    from .safety.thresholds import CheckOptions
+
+    return CheckOptions.from_config(table)
+
+
+def _checked_table(merged: Mapping[str, Any], key: str, build: Callable[[Mapping[str, Any]], Any],
+                   origin: Mapping[str, str]) -> dict[str, Any]:
+    """The ``[key]`` table, which ``build`` must accept; its errors named by where the table came from."""
+    table = merged.get(key, {})
     if not isinstance(table, dict):
-        raise _located(ConfigError("Setting post_checks must be a table ([post_checks])."), where)
-    try:
-        PostCheckOptions.from_config(table)
-    except ConfigError as exc:
-        raise _located(exc, where) from None
+        raise _located(ConfigError(f"Setting {key} must be a table ([{key}])."), origin.get(key, ""))
+    if table:
+        try:
+            build(table)
+        except ConfigError as exc:
+            raise _located(exc, origin.get(key, "")) from None
     return table
 
 

@@ -31,7 +31,8 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     ├── MigrationFailed                 exit 1: a statement failed; rolled back or left dirty
     │   ├── LockRetriesExhausted        exit 1: its locks were not free within the retry bound
     │   └── BudgetExceeded              exit 1: the run's time budget ran out; the migration rolled back
-    └── LintFailed                      exit 1: `up` refused by the safety linter
+    ├── LintFailed                      exit 1: `up` refused by the safety linter
+    └── PreCheckFailed                  exit 1: a pre-check failed before `up`/`down` changed anything
 
 Messages never contain secrets: every message passes through
 :func:`lockgate.redact.redact_text` when it is built.
@@ -481,4 +482,20 @@ class LintFailed(LockgateError):
         super().__init__(
             f"Lint: {count} error-level finding(s) in pending migrations ({first}); nothing was applied.",
             hint="Run `lockgate lint --pending` for the safe alternatives, suppress with `-- lockgate:ignore RULE reason`, or pass --skip-lint.",
+        )
+
+
+class PreCheckFailed(LockgateError):
+    """A pre-check (connections, long queries, lock waits, replication lag...) failed; nothing ran."""
+
+    def __init__(self, failed: Sequence[tuple[str, str]], *, command: str = "up") -> None:
+        self.failed = tuple(failed)
+        self.command = command
+        what = "; ".join(f"{name}: {message}" for name, message in self.failed)
+        nothing = "nothing was rolled back" if command == "down" else "nothing was applied"
+        first = self.failed[0][0] if self.failed else "NAME"
+        super().__init__(
+            f"Pre-check failed: {what}; {nothing}.",
+            hint=f"Resolve it and run lockgate {command} again (lockgate check shows every figure), or skip that "
+                 f"check with --skip-check {first} (recorded in history).",
         )

@@ -6,8 +6,8 @@ a note for history). Steps before :func:`apply_up` / :func:`apply_down` change n
 so a refusal anywhere leaves the database as it was, and a dry run is the same pipeline
 stopped before the apply step.
 
-A new safeguard is a step that plugs in: pre-checks go after ``lint_pending``, the
-post-checks after the apply step. The order is data (:data:`UP_STEPS`,
+A new safeguard is a step that plugs in: :func:`pre_checks` goes after ``lint_pending``,
+the post-checks after the apply step. The order is data (:data:`UP_STEPS`,
 :data:`DOWN_STEPS`), so a test can run one step alone on a :class:`Run` it built.
 """
 
@@ -52,6 +52,8 @@ class RunOptions:
     retry_for: float | None = None
     time_budget: float | None = None
     cancel_blockers: bool = False
+    skip_checks: bool = False  # no pre-checks at all (recorded in history)
+    skip_check: tuple[str, ...] = ()  # these pre-checks left out (names checked by the API)
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,14 @@ def lint_pending(run: Run) -> None:
         raise LintFailed(len(failing), f"{Path(str(first.file)).name}:{first.line} {first.rule}")
 
 
+def pre_checks(run: Run) -> None:
+    """Connections, long queries on the tables to be locked, lock waits, replica lag, lint: a failed
+    one stops the run here, before any change (:mod:`lockgate.safety.precheck`)."""
+    from .safety.precheck import pre_checks as run_pre_checks
+
+    run_pre_checks(run)
+
+
 def apply_up(run: Run) -> None:
     s = run.session
     if not run.plans:
@@ -296,7 +306,7 @@ def apply_down(run: Run) -> None:
     s.emit("run_plan", "Rolling back migrations", direction="down", count=len(run.plans))
     for p in run.plans:
         run.results.append(run.runner.revert(p.migration, p.statements,
-                                             already_dirty=bool(p.row and p.row.dirty)))
+                                             already_dirty=bool(p.row and p.row.dirty), note=run.note))
 
 
 def _ident_of(version: int, migrations: Sequence[Migration], rows: Sequence[LedgerRow]) -> str:
@@ -322,8 +332,10 @@ def emit_planned(run: Run) -> None:
 
 # Everything before the apply step changes nothing but the (empty) ledger's creation.
 UP_STEPS: tuple[RunStep, ...] = (read_ledger, check_checksums, recover_dirty, choose_pending, prepare_files,
-                                 check_timeouts, lint_pending, count_before)
-DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files, check_timeouts, count_before)
+                                 check_timeouts, lint_pending, pre_checks,
+                                 count_before)
+DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files, check_timeouts, pre_checks,
+                                   count_before)
 # Once the apply step has finished.
 AFTER_STEPS: tuple[RunStep, ...] = (post_check,)
 

@@ -67,12 +67,13 @@ class Runner:
         return self._run(_Step(migration, migration.up, statements, Direction.UP, "applied", note))
 
     def revert(self, migration: Migration, statements: Sequence[Statement], *,
-               direction: Direction = Direction.DOWN, already_dirty: bool = False) -> StepResult:
+               direction: Direction = Direction.DOWN, already_dirty: bool = False,
+               note: str | None = None) -> StepResult:
         """Run a down file and drop the ledger row; used by `down` and by dirty recovery."""
         if migration.down is None:
             raise MissingDownError(migration.ident, dirty=direction is Direction.RECOVER)
         outcome = "rolled_back" if direction is Direction.DOWN else "recovered"
-        return self._run(_Step(migration, migration.down, statements, direction, outcome,
+        return self._run(_Step(migration, migration.down, statements, direction, outcome, note,
                                already_dirty=already_dirty))
 
     # -- one file -------------------------------------------------------------------

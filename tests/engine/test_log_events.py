@@ -47,8 +47,11 @@ def test_an_up_run_logs_its_plan_each_start_and_finish_then_nothing_to_do(projec
     assert (records[0]["event"], records[0]["database"], records[0]["source"]) == (
         "target", project.shown_target, "--database-url")
     assert [(r["event"], r.get("version")) for r in records if r["event"] not in ("lint_skipped", "target")] == [
-        ("run_plan", None), ("migration_start", "0001_a"), ("migration_finish", "0001_a"),
-        ("migration_start", "0002_b"), ("migration_finish", "0002_b"), ("post_checks", None)]
+        ("migration_pre_checks", None), ("run_plan", None), ("migration_start", "0001_a"),
+        ("migration_finish", "0001_a"), ("migration_start", "0002_b"), ("migration_finish", "0002_b"),
+        ("post_checks", None)]
+    [checks] = only(records, "migration_pre_checks")
+    assert (checks["level"], checks["status"], checks["command"]) == ("info", "pass", "up")
     [plan] = only(records, "run_plan")
     assert (plan["direction"], plan["count"], plan["message"]) == ("up", 2, "Applying pending migrations")
     starts, finishes = only(records, "migration_start"), only(records, "migration_finish")

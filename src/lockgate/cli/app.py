@@ -60,11 +60,13 @@ from .commands import completion, history, init, new, status, verify  # noqa: E4
 from .lint_cmd import lint  # noqa: E402  (a command module of its own; it imports only click)
 from .plan_cmd import plan  # noqa: E402
 from .run_cmd import baseline, down, repair, up  # noqa: E402
+from .safety_cmd import check, monitor  # noqa: E402
 
 from .convert_cmd import convert  # noqa: E402
 from .verbs import COMMANDS as _VERBS  # noqa: E402  (version, goto, force, wait)
 
-for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, completion, convert,
+for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, check, monitor, completion,
+                 convert,
                  *_VERBS):
     cli.add_command(_command)
 

@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from .params import DURATION
 from .state import CliState, handled, output_flags, pass_state
 
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -20,6 +21,14 @@ _LOCK_FLAGS = (
     ("--retry-for", "How long to retry a migration whose locks are taken (default 60s)."),
     ("--time-budget", "The whole run's limit; past it the running migration is rolled back (10m)."),
 )
+
+
+def _check_flags(fn: F) -> F:
+    """The pre-checks' flags of up and down (lockgate check takes --skip-check too)."""
+    fn = click.option("--skip-check", "skip_check", multiple=True, metavar="NAME",
+                      help="Leave out this pre-check (repeatable; recorded in history), e.g. replication-lag.")(fn)
+    return click.option("--skip-checks", is_flag=True,
+                        help="Run no pre-checks (recorded in history); see lockgate check.")(fn)
 
 
 def lock_flags(fn: F) -> F:
@@ -46,13 +55,15 @@ def lock_flags(fn: F) -> F:
 @click.option("--rehearse", is_flag=True, help="Apply in one transaction, report locks, row counts and times, "
               "then roll everything back.")
 @lock_flags
+@_check_flags
 @output_flags
 @pass_state
 @handled
 def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_run: bool, no_auto_recover: bool,
        allow_out_of_order: bool, ignore_missing: bool, skip_lint: bool, lock_wait: float | None, sql: bool,
        rehearse: bool, lock_timeout: str | None, statement_timeout: str | None, retry_for: str | None,
-       time_budget: str | None, cancel_blockers: bool) -> None:
+       time_budget: str | None, cancel_blockers: bool,
+       skip_checks: bool, skip_check: tuple[str, ...]) -> None:
     """Apply pending migrations (the next N only, when given), each in one transaction with its ledger row.
 
     \b
@@ -91,7 +102,7 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
                                   sql=sql, rehearse=rehearse,
                                   lock_timeout=lock_timeout, statement_timeout=statement_timeout,
                                   retry_for=retry_for, time_budget=time_budget, cancel_blockers=cancel_blockers,
-                                  on_event=state.render.on_event))
+                                  skip_checks=skip_checks, skip_check=skip_check, on_event=state.render.on_event))
         except PostCheckFailed as failed:
             if not state.json:  # --json: the error carries the run's report
                 state.render.report([*reports, failed.report], "apply")
@@ -109,12 +120,14 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
 @click.option("--lock-wait", type=DURATION, metavar="DURATION",
               help="How long to wait for another runner's lock: 500ms, 5s, 2m (a bare number is seconds).")
 @lock_flags
+@_check_flags
 @output_flags
 @pass_state
 @handled
 def down(state: CliState, n: int | None, steps: int | None, to: str | None, dry_run: bool,
          lock_wait: float | None, lock_timeout: str | None, statement_timeout: str | None, retry_for: str | None,
-         time_budget: str | None, cancel_blockers: bool) -> None:
+         time_budget: str | None, cancel_blockers: bool,
+         skip_checks: bool, skip_check: tuple[str, ...]) -> None:
     """Roll back applied migrations, newest first, with their .down.sql files.
 
     \b
@@ -133,7 +146,7 @@ def down(state: CliState, n: int | None, steps: int | None, to: str | None, dry_
                       lock_wait=lock_wait if lock_wait is not None else state.lock_wait,
                       lock_timeout=lock_timeout, statement_timeout=statement_timeout, retry_for=retry_for,
                       time_budget=time_budget, cancel_blockers=cancel_blockers,
-                      on_event=state.render.on_event)
+                      skip_checks=skip_checks, skip_check=skip_check, on_event=state.render.on_event)
     state.render.report([report], "roll back")
 
 

@@ -12,15 +12,21 @@ Capability flags (documented attributes, never engine-name checks):
 * ``lock_not_available_codes`` / ``statement_timeout_codes``: the error codes
   (``error_sqlstate``) of a lock wait and of a statement cut short by a timeout lockgate
   set: PostgreSQL's 55P03 and 57014; a MySQL dialect would list 1205 and 3024.
+* ``title``: the engine's name in messages (``not applicable on SQLite``).
+* ``activity()``: a reader of the server's sessions, locks and replicas, or None where the
+  engine has none to show (SQLite: one process, no server).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
 
 from ..model import LedgerRow, Statement
 from ..safety.blockers import Blocker
+
+if TYPE_CHECKING:
+    from ..safety.activity import ActivityReader
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class Observer(Protocol):
 
 class Adapter(Protocol):
     name: str
+    title: str  # for messages: "PostgreSQL", "SQLite"
     batch_transactions: bool  # a transactional migration goes as one message (see runner)
     lints: bool  # `up` runs the safety linter (its rules are PostgreSQL's)
     lock_timeouts: bool  # lock_timeout/statement_timeout, blockers seen from a second connection
@@ -174,6 +181,8 @@ class Adapter(Protocol):
     def index_table(self, schema: str | None, name: str) -> tuple[str, str] | None: ...  # the table of an index
     def held_locks(self) -> list[HeldLock]: ...  # [] where not reads_locks
     def execute_rowcount(self, sql: str) -> int: ...  # the rows the statement changed; -1 unknown
+    # what the pre-checks and the monitor read; None: the engine has no sessions to show
+    def activity(self) -> "ActivityReader | None": ...
 
 
 def quote_ident(name: str) -> str:

@@ -28,6 +28,7 @@ class PostgresAdapter:
     share the connection that holds the session-level advisory lock."""
 
     name = "postgresql"
+    title = "PostgreSQL"
     batch_transactions = True
     lints = True  # the safety linter's rules are PostgreSQL's
     placeholder = "%s"
@@ -287,6 +288,12 @@ class PostgresAdapter:
             " WHERE conrelid = to_regclass(%s) AND contype = 'c' AND convalidated ORDER BY conname",
             (_regclass_name(schema, name),)).fetchall()
         return [str(r[0]) for r in rows]
+
+    def activity(self) -> Any:
+        """Sessions, locks and replicas, read through this connection (:mod:`.postgres_activity`)."""
+        from .postgres_activity import PostgresActivity
+
+        return PostgresActivity(self.query)
 
     # -- locking -------------------------------------------------------------
     def _lock_key(self) -> int:

@@ -55,6 +55,7 @@ def _append(out: list[Statement], lines: LineCounter, start: int, chunk: str) ->
 
 class SqliteAdapter:
     name = "sqlite"
+    title = "SQLite"
     lints = False  # PostgreSQL rules; SQLite-only syntax would read as parse errors
     batch_transactions = False  # in-process: a round trip costs nothing, statement by statement is as fast
     placeholder = "?"
@@ -289,6 +290,9 @@ class SqliteAdapter:
 
     def leftover(self, sql: str) -> Leftover | None:
         return None  # a failed SQLite statement undoes itself: nothing half-built stays
+
+    def activity(self) -> None:
+        return None  # an embedded file: no server, no other sessions to list, no replicas
 
 
     # -- plan, rehearsal and post-checks (lockgate.safety) --------------------
