@@ -253,7 +253,9 @@ class Runner:
                 # Session-wide SETs, once: a SET the file makes itself then holds for what follows.
                 first = True
                 for st in step.statements:
-                    self._attempts(tracker, lambda sql: self._statement_outside(step, st, sql, first), local=False)
+                    patient = self.a.waits_harmlessly(st.sql)
+                    self._attempts(tracker, lambda sql: self._statement_outside(
+                        step, st, sql, first, tracker.patience() if patient else None), local=False)
                     first = False
         finally:
             self.a.reset_session()
@@ -295,14 +297,22 @@ class Runner:
         return "committed" if row is None else "dirty" if row.dirty and not step.already_dirty else (
             "rolled_back")
 
-    def _statement_outside(self, step: _Step, st: Statement, settings: str, first: bool) -> None:
+    def _statement_outside(self, step: _Step, st: Statement, settings: str, first: bool,
+                           patience: tuple[str, str] | None) -> None:
         """One statement of a no-transaction file, one attempt; a failure that left an INVALID
-        index has it dropped (concurrently) before a retry or the error, and says so."""
+        index has it dropped (concurrently) before a retry or the error, and says so.
+
+        ``patience``: (SQL before, SQL after) for a statement that may wait out the retry
+        bound in one attempt, as CREATE INDEX CONCURRENTLY may (see Adapter.waits_harmlessly)."""
         if settings:
             self.a.execute(settings if first else settings.rpartition(";")[2])  # later: only the name
+        if patience is not None:
+            self.a.execute(patience[0])
         try:
             self._statements(_Step(step.migration, step.file, (st,), step.direction, step.outcome, step.note,
                                    step.already_dirty), rolled_back=False)
+            if patience is not None:
+                self.a.execute(patience[1])
         except MigrationFailed as failure:
             if failure.undo:
                 try:

@@ -229,3 +229,30 @@ def test_the_failing_statement_is_found_from_one_execution(accounts: Project) ->
     assert info.value.line == 3 and "SELECT 1 /" in info.value.snippet
     assert p.query("SELECT last_value FROM seq") == [(1,)]
     assert "y" not in p.tables()
+
+
+def test_create_index_concurrently_waits_out_an_old_transaction_in_one_attempt(accounts: Project) -> None:
+    # Its waits queue no application query: retrying it every lock_timeout would only rebuild
+    # the index again and again. It waits, within the retry bound, and lands when the reader ends.
+    p = accounts
+    reader = psycopg.connect(p.url, autocommit=True, application_name="test-reader")
+    try:
+        reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        reader.execute("SELECT count(*) FROM accounts")  # holds its snapshot
+        p.add("0002_idx", "CREATE INDEX CONCURRENTLY accounts_v_idx ON accounts (v);", no_transaction=True)
+        proc = p.spawn("up", "--lock-timeout", "100ms", "--retry-for", "60s", "--json")
+        wait_for(lambda: p.query("SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                                 " WHERE NOT l.granted AND a.application_name LIKE 'lockgate up 0002_idx%%'"),
+                 "CREATE INDEX CONCURRENTLY to wait for the reader's snapshot")
+        wait_for(lambda: _events(p, "lock_blocked"), "the watcher to name the reader")
+        assert proc.poll() is None and not _events(p, "lock_retry")  # still its first attempt
+        reader.execute("COMMIT")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        reader.close()
+    assert proc.returncode == 0, err
+    assert p.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'accounts_v_idx'::regclass") == [(True,)]
+    import json
+
+    step = json.loads(out)["steps"][-1]
+    assert step["version"] == "0002_idx" and step["attempts"] == 1

@@ -119,6 +119,27 @@ class PostgresAdapter:
     def backend_pid(self) -> int:
         return int(self.conn.info.backend_pid)
 
+    def waits_harmlessly(self, sql: str) -> bool:
+        """A statement whose lock waits hold up no application query: CREATE/DROP INDEX and
+        REINDEX CONCURRENTLY ask only for SHARE UPDATE EXCLUSIVE, which reads and writes do
+        not conflict with, then wait for older transactions outside the lock queue. Such a
+        wait is better sat out (within the retry bound) than retried: each retry rebuilds
+        the index from scratch."""
+        from pglast import ast, parse_sql  # lazy, as in sqltext
+
+        try:
+            stmt = parse_sql(sql)[0].stmt
+        except Exception:  # pglast.parser.ParseError: the server will say what is wrong
+            return False
+        if isinstance(stmt, (ast.IndexStmt, ast.DropStmt)):
+            return bool(stmt.concurrent)
+        if isinstance(stmt, ast.ReindexStmt):
+            return any(getattr(p, "defname", None) == "concurrently" for p in (stmt.params or ()))
+        return False
+
+    def lock_timeout_sql(self, seconds: float) -> str:
+        return f"SET lock_timeout = '{_ms(seconds)}'"
+
     def observer(self) -> "PostgresObserver":
         conn = psycopg.connect(self.url.secret(), autocommit=True, application_name="lockgate observer",
                                connect_timeout=10)

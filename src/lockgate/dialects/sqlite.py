@@ -124,6 +124,12 @@ class SqliteAdapter:
     def backend_pid(self) -> int:
         return os.getpid()
 
+    def waits_harmlessly(self, sql: str) -> bool:
+        return False
+
+    def lock_timeout_sql(self, seconds: float) -> str:
+        return ""
+
     def observer(self) -> Any:
         raise NotImplementedError("SQLite has no lock timeouts to watch (lock_timeouts = False)")
 

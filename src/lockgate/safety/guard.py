@@ -138,6 +138,12 @@ class Tracker:
             watcher.begin(self.attempt)
         return self.g.a.timeouts_sql(self.t.lock_timeout, self.t.statement_timeout, self.name, local=local)
 
+    def patience(self) -> tuple[str, str]:
+        """For a statement whose waits harm nobody (``Adapter.waits_harmlessly``): the SQL that lets
+        it wait for the rest of the retry bound instead of lock_timeout, and the SQL that restores it."""
+        left = max(self.t.retry_for - (time.monotonic() - self.started), 0.001)
+        return self.g.a.lock_timeout_sql(left), self.g.a.lock_timeout_sql(self.t.lock_timeout)
+
     def end(self) -> None:
         watcher = self.g.watcher() if self.g.a.lock_timeouts else None
         if watcher is not None:
