@@ -45,6 +45,9 @@ def test_plan_json_names_each_lock_rewrite_scan_and_the_table_size(pg_project: P
     assert note["no_transaction"] is False and "sql" not in note
     assert plan["locks_known"] is True and plan["lint_failing"] == 0
     assert set(p.ledger()) == {"0001_accounts"}  # nothing ran
+    # The pre-checks' results come with it, as `up` would run them (lockgate.safety.precheck).
+    checks = {c["name"]: c["status"] for c in plan["checks"]}
+    assert checks["connections"] == "pass" and checks["long-queries"] == "pass"
 
 
 def test_plan_text_and_sql(pg_project: Project) -> None:
@@ -55,6 +58,7 @@ def test_plan_text_and_sql(pg_project: Project) -> None:
     assert "SHARE on accounts (blocks writes)" in text and "scans the table" in text
     assert "ROW EXCLUSIVE on accounts" in text
     assert "table accounts: ~5,000 rows" in text
+    assert "pre-check connections: pass" in text
     assert "    UPDATE accounts SET note = 'x';" in text  # --sql: the file as it would run
 
 
@@ -98,3 +102,18 @@ def test_plan_on_sqlite_lists_statements_and_says_locks_are_not_applicable(sqlit
     assert [s["line"] for s in plan["migrations"][0]["statements"]] == [1, 2]
     assert "not applicable on SQLite" in p.cli("plan", check=0).stderr
     assert not p.tables() - {"schema_migrations", "schema_migrations_history"}
+
+
+def test_a_failing_pre_check_is_in_the_plan_which_still_changes_nothing(pg_project: Project) -> None:
+    from fixtures.sessions import running, wait_for
+
+    p = _populated(pg_project)
+    (p.dir / "lockgate.toml").write_text('[checks]\nlong_query = "200ms"\n')
+    with running(p.url, "SELECT pg_sleep(60) FROM accounts LIMIT 1") as pid:
+        wait_for(p.url, "SELECT now() - query_start > interval '300 ms' FROM pg_stat_activity WHERE pid = %s", pid)
+        plan = json.loads(p.cli("plan", "--json", check=0).stdout)
+        assert p.cli("up").returncode == 1  # what the plan warns of stops the real run
+    long_queries, = [c for c in plan["checks"] if c["name"] == "long-queries"]
+    assert long_queries["status"] == "fail"
+    assert "accounts" in long_queries["message"] + " ".join(long_queries["details"])
+    assert set(p.ledger()) == {"0001_accounts"}
