@@ -24,6 +24,7 @@ from .discovery import discover
 from .errors import (ChecksumMismatch, ConfigError, ForeignLedgerError,
                      LedgerError, LockgateError, MigrationFileError, MissingMigrationFile)
 from .events import EventCallback
+from .ledger_setup import half_created
 from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State,
                     StepResult, VerifyProblem)
 from .planner import resolve_target, statuses, version_of
@@ -139,6 +140,9 @@ def verify(settings: Settings) -> list[VerifyProblem]:
         return [VerifyProblem(",".join(p.name for p in exc.paths) or "-", "naming", exc.message)]
     with open_session(settings, on_event=None, lock=False, log=False) as s:
         rows = s.adapter.read_ledger()
+        half = half_created(s.adapter, settings.ledger_table, rows)
+        if half is not None:
+            problems.append(VerifyProblem(settings.ledger_table, "half_created_ledger", half))
         for m in migrations:
             for down in (False, True):
                 if down and m.down is None:
@@ -173,6 +177,7 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
        statement_timeout: float | str | None = None, retry_for: float | str | None = None,
        time_budget: float | str | None = None, cancel_blockers: bool = False,
        skip_checks: bool = False, skip_check: Sequence[str] = (),
+       allow_non_empty: bool | None = None,
        on_event: EventCallback | None = None) -> RunReport:
     """Apply pending migrations in order, each in its own transaction with its ledger row
     (only the first ``steps`` of them, when given: golang-migrate's ``up N``).
@@ -189,6 +194,9 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
     while its locks are taken, for up to ``retry_for`` (60s); the run stops once
     ``time_budget`` (10m) is spent; ``cancel_blockers`` cancels the sessions in its way
     (see "Lock timeouts and retries" in the README). Times: seconds or ``"500ms"``, ``"2m"``.
+
+    Where the ledger is missing or empty and the database already holds tables it refuses
+    (:class:`~lockgate.errors.NonEmptyDatabaseError`) unless ``allow_non_empty``.
     """
     from .run import RunOptions, execute
     from .safety.thresholds import check_names
@@ -198,6 +206,7 @@ def up(settings: Settings, *, to: str | None = None, steps: int | None = None, d
                                         ignore_missing=ignore_missing, skip_lint=skip_lint, lock_wait=lock_wait,
                                         sql=sql, rehearse=rehearse, cancel_blockers=cancel_blockers,
                                         skip_checks=skip_checks, skip_check=check_names(list(skip_check)),
+                                        allow_non_empty=allow_non_empty,
                                         **_safety_options(lock_timeout, statement_timeout, retry_for, time_budget)),
                    on_event=on_event)
 

@@ -37,7 +37,8 @@ DEFAULT_URL = "sqlite:///lockgate.db"  # what `lockgate init` writes: the embedd
 _DATABASE_URL_REFS = ("${DATABASE_URL}", "$DATABASE_URL")
 _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
          "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order", "post_checks",
-         "checks", *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
+         "checks", "allow_non_empty",
+         *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
 # Times of lockgate.safety (lock-queue protection), in seconds once parsed; 0 turns one off.
 _SAFETY_DEFAULTS = {"lock_timeout": 1.0, "statement_timeout": 0.0, "retry_for": 60.0, "time_budget": 600.0,
                     "cancel_older_than": 10.0, "cancel_grace": 5.0}
@@ -62,6 +63,7 @@ class Settings:
     auto_recover: bool = True
     lint_on_up: bool = True
     allow_out_of_order: bool = False
+    allow_non_empty: bool = False  # up may create its ledger in a database that already holds tables
     lint: Mapping[str, Any] = field(default_factory=dict)
     post_checks: Mapping[str, Any] = field(default_factory=dict)  # [post_checks] (lockgate.safety.postchecks)
     components: tuple[str, ...] = (DEFAULT_COMPONENT,)
@@ -297,7 +299,7 @@ class ProjectConfig:
             merged["database_url"] = env["DATABASE_URL"]
             origin["database_url"] = "DATABASE_URL"
         for key in ("database_url", "migrations_dir", "ledger_table", "log_file", "lock_wait", "auto_recover",
-                    "lint_on_up", "allow_out_of_order", *_SAFETY_DEFAULTS):
+                    "lint_on_up", "allow_out_of_order", "allow_non_empty", *_SAFETY_DEFAULTS):
             generic = env.get("LOCKGATE_" + key.upper())
             if generic is not None and (only or key != "database_url"):
                 merged[key] = generic
@@ -352,12 +354,14 @@ class ProjectConfig:
             raise _located(ConfigError(f"Setting ledger_table {ledger!r} is not a plain [schema.]name.",
                                        hint="Use letters, digits and _ only, e.g. ops.schema_migrations."),
                            origin.get("ledger_table", ""))
+        _check_name_lengths(ledger, origin.get("ledger_table", ""))
         # Checked here, where the file is known, so that its name is in the message for every
         # command; the options themselves are built from the bare table, file unknown.
         lint = _checked_table(merged, "lint", _lint_options, origin)
         checks = _checked_table(merged, "checks", _check_options, origin)
         flags = {key: _as_bool(merged.get(key, default), key, origin.get(key, "")) for key, default in
-                 (("auto_recover", True), ("lint_on_up", True), ("allow_out_of_order", False))}
+                 (("auto_recover", True), ("lint_on_up", True), ("allow_out_of_order", False),
+                  ("allow_non_empty", False))}
         lock_wait = _as_duration(merged.get("lock_wait", 60), "lock_wait", origin.get("lock_wait", ""))
         if require_url and isinstance(url, ConfigError):
             raise url
@@ -460,6 +464,22 @@ def _checked_table(merged: Mapping[str, Any], key: str, build: Callable[[Mapping
         except ConfigError as exc:
             raise _located(exc, origin.get(key, "")) from None
     return table
+
+
+_NAME_LIMIT = 63  # PostgreSQL's NAMEDATALEN - 1, in bytes: a longer name is cut, silently
+
+
+def _check_name_lengths(ledger: str, where: str) -> None:
+    """The schema, the ledger and its ``_history`` table each fit in PostgreSQL's 63 bytes."""
+    *schema, table = ledger.split(".")
+    for name in (*schema, table, table + "_history"):
+        size = len(name.encode("utf-8"))
+        if size > _NAME_LIMIT:
+            raise _located(ConfigError(
+                f"Setting ledger_table {ledger!r} is too long: {name} is {size} bytes, over PostgreSQL's limit of"
+                f" {_NAME_LIMIT}.",
+                hint=f"Use a table name of at most {_NAME_LIMIT - len('_history')} bytes (its history table adds"
+                     " _history)."), where)
 
 
 def _parse_url(raw: Any, base_dir: Path, where: str) -> DatabaseUrl:

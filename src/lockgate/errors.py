@@ -8,7 +8,8 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     ├── ConfigError                     exit 2: bad lockgate.toml, env file, flags
     │   ├── UnknownComponentError       exit 2
     │   ├── UrlError                    exit 2: unknown scheme, malformed URL
-    │   └── BaselineVersionRequired     exit 2: baseline cannot know what is applied
+    │   ├── BaselineVersionRequired     exit 2: baseline cannot know what is applied
+    │   └── LedgerSchemaMissing         exit 2: ledger_table names a schema that is not there
     ├── MigrationFileError              exit 2: a migrations folder that breaks the naming rules
     │   └── MigrationContentError       exit 1: a file that cannot run (as a migration that fails)
     │       ├── EmptyMigrationError     an up file with no SQL
@@ -19,6 +20,7 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     │   ├── LedgerAccessDenied          exit 2: the role may not read or write the ledger
     │   ├── ForeignLedgerError          exit 2: schema_migrations written by another tool
     │   │   └── ForeignVersionMissing   exit 2: it records a version that has no file
+    │   ├── NonEmptyDatabaseError       exit 2: no ledger (or an empty one) beside existing tables
     │   └── WaitTimeout                 exit 1: `lockgate wait` gave up on the server
     ├── LockTimeout                     exit 1: another runner holds the migration lock
     ├── LedgerError                     exit 1: ledger and files disagree
@@ -100,6 +102,19 @@ class BaselineVersionRequired(ConfigError):
             hint=("Compare the files (lockgate status lists them) with the database's tables and columns, then run"
                   " `lockgate baseline VERSION --dry-run` to see what would be recorded."),
         )
+
+
+class LedgerSchemaMissing(ConfigError):
+    """``ledger_table`` is ``schema.name`` and that schema does not exist: a typo, most
+    likely; lockgate does not create schemas."""
+
+    def __init__(self, ledger: str, *, attached: bool = False) -> None:
+        self.ledger = ledger
+        self.schema = ledger.rpartition(".")[0]
+        make = (f"ATTACH the database named {self.schema}" if attached else f"Create it first (CREATE SCHEMA"
+                f" {self.schema})")
+        super().__init__(f"Ledger {ledger}: schema {self.schema} does not exist; nothing was changed.",
+                         hint=f"{make}, or fix ledger_table.")
 
 
 class MigrationFileError(LockgateError):
@@ -236,6 +251,33 @@ class ForeignVersionMissing(ForeignLedgerError):
             hint=(f"Put its {tool} migration file in {migrations_dir} (or point --migrations-dir at {tool}'s folder),"
                   " then run lockgate baseline again."),
         )
+
+
+class NonEmptyDatabaseError(DatabaseError):
+    """``up`` found no ledger, or an empty one that has never applied or baselined
+    anything, in a database that already holds tables (Flyway's rule for a non-empty
+    schema without history): it would run every migration over what is there. A
+    configuration matter like :class:`ForeignLedgerError`, hence exit 2."""
+
+    exit_code = 2
+
+    def __init__(self, ledger: str, tables: Sequence[str], count: int, *, ledgers: Sequence[str] = (),
+                 missing: bool = True) -> None:
+        self.ledger = ledger
+        self.tables = tuple(tables)
+        self.count = count
+        self.ledgers = tuple(ledgers)
+        more = f" and {count - len(self.tables)} more" if count > len(self.tables) else ""
+        state = "does not exist yet" if missing else "is empty"
+        ledger_note = f"; {self.ledgers[0]} is a lockgate ledger" if self.ledgers else ""
+        what = f"{count} table{'s' if count != 1 else ''} ({', '.join(self.tables)}{more}{ledger_note})"
+        message = f"Ledger {ledger} {state}, but the database already holds {what}; nothing was changed."
+        hint = ("Record what the database already has with `lockgate baseline VERSION` (preview with --dry-run;"
+                " `lockgate baseline 0` if none of these files is applied), or, if these tables are expected,"
+                " run lockgate up --allow-non-empty (allow_non_empty = true).")
+        if self.ledgers:
+            hint = f"If {self.ledgers[0]} is this project's ledger, set ledger_table = \"{self.ledgers[0]}\". " + hint
+        super().__init__(message, hint=hint)
 
 
 class LockTimeout(LockgateError):

@@ -54,6 +54,7 @@ class RunOptions:
     cancel_blockers: bool = False
     skip_checks: bool = False  # no pre-checks at all (recorded in history)
     skip_check: tuple[str, ...] = ()  # these pre-checks left out (names checked by the API)
+    allow_non_empty: bool | None = None  # up: a database with tables but no ledger history is expected
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,18 @@ RunStep = Callable[[Run], None]
 
 # -- steps of up ----------------------------------------------------------------------
 def read_ledger(run: Run) -> None:
-    """Read the ledger; before it exists, refuse another tool's table, then create it (not in a dry run)."""
+    """Read the ledger; while it is missing or empty, refuse another tool's table and a database
+    that already holds tables; then create (or complete) it, not in a dry run."""
+    from .ledger_setup import create_ledger, refuse_non_empty
+
     s = run.session
     rows = s.adapter.read_ledger()
     if not rows:  # before the ledger is created: a refusal leaves nothing behind
         _refuse_unadopted_foreign_ledger(s)
-    if rows is None and not (run.options.dry_run or run.options.rehearse):
-        s.adapter.ensure_ledger()
+        allow = s.settings.allow_non_empty if run.options.allow_non_empty is None else run.options.allow_non_empty
+        refuse_non_empty(s.adapter, s.settings.ledger_table, rows, allow=allow)
+    if not (run.options.dry_run or run.options.rehearse):
+        create_ledger(s.adapter, rows, s.emit)
     run.rows = rows or []
 
 

@@ -144,6 +144,7 @@ def test_ledger_table_is_created_on_first_use_with_the_runbook_columns(project: 
 def test_schema_qualified_ledger_table_on_postgresql(pg_project: Project) -> None:
     pg_project.add("0001_a", "CREATE TABLE a (id INTEGER);")
     s = pg_project.settings(ledger_table="ops.migrations")
+    pg_project.execute("CREATE SCHEMA ops")  # lockgate does not create it (a typo would make one)
     lockgate.up(s)
     assert pg_project.query("SELECT version, dirty FROM ops.migrations") == [("0001_a", False)]
     assert pg_project.query("SELECT count(*) FROM ops.migrations_history") == [(1,)]

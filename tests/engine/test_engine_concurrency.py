@@ -7,23 +7,12 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from fixtures.projects import Project
+from fixtures.waiting import wait_for
 
 pytestmark = pytest.mark.slow
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 20, what: str = "condition") -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
 
 
 def running_sql(project: Project, fragment: str) -> list[int]:

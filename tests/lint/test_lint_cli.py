@@ -145,7 +145,7 @@ def test_pending_on_postgresql_knows_the_live_database(pg_project: Project) -> N
         ("index-not-concurrent", "warning", "0003_users_index.up.sql")]
     assert "small_table_rows" in live["findings"][0]["notes"][0]
     assert live["pg_version"] == _server_major(pg_project)
-    pg_project.cli("up", "--skip-lint", check=0)
+    pg_project.cli("up", "--skip-lint", "--allow-non-empty", check=0)  # users is expected
     nothing = json.loads(pg_project.cli("lint", "--pending", "--format", "json", check=0).stdout)
     assert nothing["files"] == [] and nothing["pg_version"] == live["pg_version"]  # still the server's version
 
@@ -243,10 +243,10 @@ def test_up_on_a_fresh_database_skips_findings_up_to_start_after(pg_project: Pro
     linted.add("0001_drop_legacy", "DROP TABLE legacy;", "SELECT 1;")  # an old contract step, no tag
     linted.add("0002_users", "CREATE TABLE users (id bigint);", "DROP TABLE users;")
     linted.execute("CREATE TABLE legacy (id int)")
-    refused = linted.cli("up")
+    refused = linted.cli("up", "--allow-non-empty")  # legacy is expected
     assert refused.returncode == 1 and "0001_drop_legacy.up.sql:1 drop-table" in refused.stderr
     (linted.dir / "lockgate.toml").write_text('[lint]\nstart_after = 1\n')
-    linted.cli("up", check=0)
+    linted.cli("up", "--allow-non-empty", check=0)
     assert "users" in linted.tables() and "legacy" not in linted.tables()
 
 

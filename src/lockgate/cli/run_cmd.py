@@ -56,6 +56,8 @@ def lock_flags(fn: F) -> F:
               "then roll everything back.")
 @lock_flags
 @_check_flags
+@click.option("--allow-non-empty", is_flag=True,
+              help="Create the ledger even though the database already holds tables (they are expected).")
 @output_flags
 @pass_state
 @handled
@@ -63,7 +65,8 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
        allow_out_of_order: bool, ignore_missing: bool, skip_lint: bool, lock_wait: float | None, sql: bool,
        rehearse: bool, lock_timeout: str | None, statement_timeout: str | None, retry_for: str | None,
        time_budget: str | None, cancel_blockers: bool,
-       skip_checks: bool, skip_check: tuple[str, ...]) -> None:
+       skip_checks: bool, skip_check: tuple[str, ...],
+       allow_non_empty: bool) -> None:
     """Apply pending migrations (the next N only, when given), each in one transaction with its ledger row.
 
     \b
@@ -102,7 +105,9 @@ def up(state: CliState, n: int | None, to: str | None, steps: int | None, dry_ru
                                   sql=sql, rehearse=rehearse,
                                   lock_timeout=lock_timeout, statement_timeout=statement_timeout,
                                   retry_for=retry_for, time_budget=time_budget, cancel_blockers=cancel_blockers,
-                                  skip_checks=skip_checks, skip_check=skip_check, on_event=state.render.on_event))
+                                  skip_checks=skip_checks, skip_check=skip_check,
+                                  allow_non_empty=True if allow_non_empty else None,
+                                  on_event=state.render.on_event))
         except PostCheckFailed as failed:
             if not state.json:  # --json: the error carries the run's report
                 state.render.report([*reports, failed.report], "apply")

@@ -19,8 +19,9 @@ Capability flags (documented attributes, never engine-name checks):
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 from ..model import LedgerRow, Statement
 from ..safety.blockers import Blocker
@@ -112,6 +113,20 @@ class Observer(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class TablesFound:
+    """Tables a database already holds besides this ledger's own two (system and extension
+    tables left out): the first few ``names``, lockgate ledgers first, and how many in all."""
+
+    names: tuple[str, ...]
+    count: int
+    ledgers: tuple[str, ...] = ()  # those of ``names`` with lockgate's ledger columns
+
+
+# The columns that make a table a lockgate ledger, whatever its name.
+LEDGER_COLUMNS = ("version", "applied_at", "checksum", "dirty")
+
+
 class Adapter(Protocol):
     name: str
     title: str  # for messages: "PostgreSQL", "SQLite"
@@ -157,6 +172,9 @@ class Adapter(Protocol):
     def read_ledger(self) -> list[LedgerRow] | None: ...  # None: no ledger table yet
     def ensure_ledger(self) -> None: ...
     def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None: ...  # None: the ledger's place
+    def history_exists(self) -> bool: ...
+    def schema_exists(self, schema: str) -> bool: ...
+    def other_tables(self, limit: int) -> TablesFound: ...
     def adopt_foreign_ledger(self, tool: str) -> str: ...
 
     # locking
@@ -191,6 +209,30 @@ class Adapter(Protocol):
 def quote_ident(name: str) -> str:
     """Quote a [schema.]name already validated as letters, digits and underscores."""
     return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
+
+
+@contextmanager
+def own_transaction(adapter: Adapter) -> Iterator[None]:
+    """BEGIN ... COMMIT around the block, ROLLBACK on any error; inside a transaction the
+    caller already opened (baseline creates the ledger in its own), just the block."""
+    if adapter.in_transaction():
+        yield
+        return
+    adapter.begin()
+    try:
+        yield
+    except BaseException:
+        adapter.rollback()
+        raise
+    adapter.commit()
+
+
+def ledger_ddl(ledger: str, *, applied_at: str) -> str:
+    return (f"CREATE TABLE IF NOT EXISTS {ledger} ("
+            " version TEXT PRIMARY KEY,"
+            f" applied_at {applied_at},"
+            " checksum TEXT NOT NULL,"
+            " dirty BOOLEAN NOT NULL DEFAULT FALSE)")
 
 
 def history_ddl(history: str, *, id_col: str, ts: str, real: str) -> str:

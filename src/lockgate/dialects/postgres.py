@@ -12,14 +12,14 @@ import psycopg.sql
 from psycopg import errors as pgerrors
 
 from ..errors import (AuthenticationFailed, ConfigError, ConnectionFailed, ForeignLedgerError, LedgerAccessDenied,
-                      LockTimeout)
+                      LedgerSchemaMissing, LockTimeout)
 from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..safety.blockers import Blocker
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
-from .base import (ForeignLedger, HeldLock, Leftover, TableSize, classify_foreign, history_ddl, kept_name,
-                   poll_interval, quote_ident)
+from .base import (LEDGER_COLUMNS, ForeignLedger, HeldLock, Leftover, TablesFound, TableSize, classify_foreign,
+                   history_ddl, kept_name, ledger_ddl, own_transaction, poll_interval, quote_ident)
 
 
 class PostgresAdapter:
@@ -205,22 +205,44 @@ class PostgresAdapter:
         return [LedgerRow(str(v), a, str(c), bool(d)) for v, a, c, d in rows]
 
     def ensure_ledger(self) -> None:
+        # Both tables or neither: created one by one, a kill between them left a ledger without
+        # history that every later run stumbled on. The schema is never created: a ledger name
+        # in a schema that is not there is a typo (LedgerSchemaMissing), not a schema to make.
         try:
-            self._create_ledger()
+            with own_transaction(self):
+                self.conn.execute(ledger_ddl(self.ledger, applied_at="TIMESTAMPTZ NOT NULL DEFAULT NOW()"))
+                self.conn.execute(history_ddl(self.history, id_col="BIGSERIAL PRIMARY KEY",
+                                              ts="TIMESTAMPTZ", real="DOUBLE PRECISION"))
+        except pgerrors.InvalidSchemaName:
+            raise LedgerSchemaMissing(self.ledger_name) from None
         except pgerrors.InsufficientPrivilege as exc:  # no CREATE on the schema
             raise self._denied(exc) from None
 
-    def _create_ledger(self) -> None:
-        if "." in self.ledger_name:
-            self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.ledger_name.split('.')[0])}")
-        self.conn.execute(
-            f"CREATE TABLE IF NOT EXISTS {self.ledger} ("
-            " version TEXT PRIMARY KEY,"
-            " applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),"
-            " checksum TEXT NOT NULL,"
-            " dirty BOOLEAN NOT NULL DEFAULT FALSE)")
-        self.conn.execute(history_ddl(self.history, id_col="BIGSERIAL PRIMARY KEY",
-                                      ts="TIMESTAMPTZ", real="DOUBLE PRECISION"))
+    def history_exists(self) -> bool:
+        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.history,)).fetchone()
+        return bool(row and row[0])
+
+    def schema_exists(self, schema: str) -> bool:
+        return bool(self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone())
+
+    def other_tables(self, limit: int) -> TablesFound:
+        """Tables besides this ledger's two, in every schema but the system's; a table an
+        extension created (PostGIS's spatial_ref_sys) and partitions (their parent counts) left out."""
+        rows = self.conn.execute(
+            "SELECT CASE WHEN n.nspname = current_schema() THEN c.relname ELSE n.nspname || '.' || c.relname END,"
+            " (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
+            "  AND NOT a.attisdropped AND a.attname = ANY(%s)) = %s AS is_ledger,"
+            " count(*) OVER ()"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind IN ('r', 'p', 'm', 'f') AND NOT c.relispartition"
+            " AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%%'"
+            " AND c.oid IS DISTINCT FROM to_regclass(%s) AND c.oid IS DISTINCT FROM to_regclass(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+            "  AND d.objid = c.oid AND d.deptype = 'e')"
+            " ORDER BY is_ledger DESC, n.nspname <> current_schema(), 1 LIMIT %s",
+            (list(LEDGER_COLUMNS), len(LEDGER_COLUMNS), self.ledger, self.history, limit)).fetchall()
+        names = tuple(str(r[0]) for r in rows)
+        return TablesFound(names, int(rows[0][2]) if rows else 0, tuple(str(r[0]) for r in rows if r[1]))
 
     def _columns(self, table: str) -> dict[str, str]:
         schema, _, name = table.rpartition(".")

@@ -12,13 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
-from ..errors import ConfigError, ConnectionFailed, ForeignLedgerError, LockTimeout
+from ..errors import ConfigError, ConnectionFailed, ForeignLedgerError, LedgerSchemaMissing, LockTimeout
 from ..model import LedgerRow, Statement
 from ..redact import redact_text
 from ..sqltext import LineCounter, first_token
 from ..urls import DatabaseUrl
-from .base import (ForeignLedger, HeldLock, Leftover, TableSize, classify_foreign, history_ddl, kept_name,
-                   poll_interval, quote_ident)
+from .base import (LEDGER_COLUMNS, ForeignLedger, HeldLock, Leftover, TablesFound, TableSize, classify_foreign,
+                   history_ddl, kept_name, ledger_ddl, own_transaction, poll_interval, quote_ident)
 
 _T = TypeVar("_T")
 _BUSY_SLICE = 1.0  # seconds SQLite waits by itself for a lock before lockgate says it is waiting
@@ -200,17 +200,44 @@ class SqliteAdapter:
         return [LedgerRow(str(v), _ts(a), str(c), bool(d)) for v, a, c, d in rows]
 
     def ensure_ledger(self) -> None:
-        self.execute(
-            f"CREATE TABLE IF NOT EXISTS {self.ledger} ("
-            " version TEXT PRIMARY KEY,"
-            f" applied_at TEXT NOT NULL DEFAULT {_NOW},"
-            " checksum TEXT NOT NULL,"
-            " dirty BOOLEAN NOT NULL DEFAULT FALSE)")
-        self.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
-                                      ts="TEXT", real="REAL"))
+        # Both tables or neither (see the PostgreSQL adapter); an unknown schema is refused.
+        schema = self.ledger_name.rpartition(".")[0]
+        if schema and not self.schema_exists(schema):
+            raise LedgerSchemaMissing(self.ledger_name, attached=True)
+        with own_transaction(self):
+            self.execute(ledger_ddl(self.ledger, applied_at=f"TEXT NOT NULL DEFAULT {_NOW}"))
+            self.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
+                                          ts="TEXT", real="REAL"))
+
+    def history_exists(self) -> bool:
+        schema, _, name = self.ledger_name.rpartition(".")
+        if schema and not self.schema_exists(schema):
+            return False
+        master = quote_ident(schema) + ".sqlite_master" if schema else "sqlite_master"
+        return bool(self.conn.execute(f"SELECT 1 FROM {master} WHERE type = 'table' AND name = ?",
+                                      (name + "_history",)).fetchone())
+
+    def schema_exists(self, schema: str) -> bool:
+        # A SQLite "schema" is an attached database: main, temp, or one ATTACHed by name.
+        return schema in {str(r[1]) for r in self.conn.execute("PRAGMA database_list").fetchall()}
+
+    def other_tables(self, limit: int) -> TablesFound:
+        """Tables of the main database besides this ledger's two (SQLite's own sqlite_* left out)."""
+        schema, _, name = self.ledger_name.rpartition(".")
+        own = {name, name + "_history"} if schema in ("", "main") else set()
+        marks = ", ".join("?" * len(LEDGER_COLUMNS))
+        rows = [(str(n), bool(led)) for n, led in self.conn.execute(
+            "SELECT m.name, (SELECT count(*) FROM pragma_table_info(m.name) p"
+            f" WHERE p.name IN ({marks})) = ? FROM sqlite_master m"
+            " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 2 DESC, 1",
+            (*LEDGER_COLUMNS, len(LEDGER_COLUMNS))).fetchall() if n not in own]
+        shown = rows[:limit]
+        return TablesFound(tuple(n for n, _ in shown), len(rows), tuple(n for n, led in shown if led))
 
     def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None:
         schema, _, name = (table or self.ledger_name).rpartition(".")
+        if schema and not self.schema_exists(schema):
+            return None  # no database of that name attached: no table in it either
         prefix = quote_ident(schema) + "." if schema else ""
         cols = {str(r[1]) for r in self.conn.execute(f"PRAGMA {prefix}table_info({quote_ident(name)})").fetchall()}
         return classify_foreign(cols, self.query, quote_ident(table) if table else self.ledger)
