@@ -9,6 +9,3 @@ CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; -- expect: non-idemp
 DROP TABLE legacy; -- expect: non-idempotent
 DROP INDEX idx_legacy; -- expect: non-idempotent
 DROP TRIGGER trg_touch ON users; -- expect: non-idempotent
-ALTER TABLE users ADD COLUMN locale text; -- expect: non-idempotent
-ALTER TABLE users DROP COLUMN legacy; -- expect: non-idempotent
-ALTER TABLE users DROP CONSTRAINT users_legacy_check; -- expect: non-idempotent

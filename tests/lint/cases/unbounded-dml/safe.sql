@@ -12,3 +12,7 @@ BEGIN
     DELETE FROM carts;
 END;
 $$;
+-- A WITH whose DELETE has its own WHERE, and one that only reads.
+WITH moved AS (DELETE FROM carts WHERE created_at < '2020-01-01' RETURNING *) INSERT INTO carts_archive SELECT * FROM moved;
+WITH recent AS (SELECT id FROM carts WHERE id > 10) INSERT INTO carts_archive SELECT * FROM recent;
+WITH fresh AS (DELETE FROM country_codes RETURNING *) SELECT count(*) FROM fresh;
