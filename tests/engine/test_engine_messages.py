@@ -43,7 +43,7 @@ def test_a_sqlite_file_locked_by_another_process_says_lockgate_waits(sqlite_proj
     other = sqlite3.connect(project.url.split(":///", 1)[1], isolation_level=None)
     other.execute("CREATE TABLE other_app (id INT)")
     other.execute("BEGIN EXCLUSIVE")  # another program writing: no one else may even read
-    proc = project.spawn("up")
+    proc = project.spawn("up", "--allow-non-empty")  # other_app is the other program's: expected
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True)
     try:
