@@ -10,7 +10,7 @@ from lockgate.errors import ConfigError
 
 @pytest.mark.parametrize("name", ["l" * 55, "ops." + "l" * 55, "s" * 63 + ".ledger", "é" * 27])
 def test_a_name_that_fits_is_kept(name: str) -> None:
-    assert lockgate.load_settings("/tmp", ledger_table=name, environ={}).ledger_table == name
+    assert lockgate.load_settings("/tmp", database_url="sqlite:///x.db", ledger_table=name, environ={}).ledger_table == name
 
 
 @pytest.mark.parametrize(("name", "part", "size"), [("l" * 56, "l" * 56 + "_history", 64),
@@ -18,14 +18,14 @@ def test_a_name_that_fits_is_kept(name: str) -> None:
                                                     ("é" * 28, "é" * 28 + "_history", 64)])
 def test_a_longer_name_is_refused_with_its_limit(name: str, part: str, size: int) -> None:
     with pytest.raises(ConfigError) as info:
-        lockgate.load_settings("/tmp", ledger_table=name, environ={})
+        lockgate.load_settings("/tmp", database_url="sqlite:///x.db", ledger_table=name, environ={})
     assert info.value.exit_code == 2
     assert f"{part} is {size} bytes, over PostgreSQL's limit of 63" in info.value.message
     assert "at most 55 bytes" in info.value.hint
 
 
 def test_allow_non_empty_is_a_setting() -> None:
-    assert lockgate.load_settings("/tmp", environ={}).allow_non_empty is False
-    assert lockgate.load_settings("/tmp", environ={"LOCKGATE_ALLOW_NON_EMPTY": "true"}).allow_non_empty is True
+    assert lockgate.load_settings("/tmp", database_url="sqlite:///x.db", environ={}).allow_non_empty is False
+    assert lockgate.load_settings("/tmp", database_url="sqlite:///x.db", environ={"LOCKGATE_ALLOW_NON_EMPTY": "true"}).allow_non_empty is True
     with pytest.raises(ConfigError):
-        lockgate.load_settings("/tmp", environ={"LOCKGATE_ALLOW_NON_EMPTY": "maybe"})
+        lockgate.load_settings("/tmp", database_url="sqlite:///x.db", environ={"LOCKGATE_ALLOW_NON_EMPTY": "maybe"})
