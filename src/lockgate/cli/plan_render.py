@@ -14,18 +14,18 @@ _MODE_EFFECT = {"ACCESS EXCLUSIVE": "blocks reads and writes", "EXCLUSIVE": "blo
                 "SHARE ROW EXCLUSIVE": "blocks writes", "SHARE": "blocks writes"}
 
 
-def render_plan(r: Renderer, plan: Any) -> None:
-    """``plan``: a lockgate.safety.plan.Plan."""
+def render_plan(r: Renderer, plan: Any, prefix: str = "") -> None:
+    """``plan``: a lockgate.safety.plan.Plan; ``prefix``: ``[component] `` when several are planned."""
     if r.json_mode:
         r.emit_json(plan.to_dict())
         return
     verb = "apply" if plan.direction == "up" else "roll back"
     if plan.recovered:
-        r.out(f"Would recover dirty: {', '.join(plan.recovered)}")
+        r.out(f"{prefix}Would recover dirty: {', '.join(plan.recovered)}")
     if not plan.migrations:
-        r.out(f"Nothing to {verb} ({plan.component}, {plan.database}).")
+        r.out(f"{prefix}Nothing to {verb} ({plan.component}, {plan.database}).")
     else:
-        r.out(f"Would {verb} {len(plan.migrations)} migration(s) on {plan.database} (nothing changed):")
+        r.out(f"{prefix}Would {verb} {len(plan.migrations)} migration(s) on {plan.database} (nothing changed):")
     for m in plan.migrations:
         how = ("no transaction: statement by statement, not rehearsable" if m.no_transaction
                else "in one transaction")
@@ -83,10 +83,10 @@ def _bytes(n: int) -> str:
     return f"{n} bytes"
 
 
-def render_rehearsal(r: Renderer, rehearsal: Any, database: str) -> None:
+def render_rehearsal(r: Renderer, rehearsal: Any, database: str, prefix: str = "") -> None:
     """``rehearsal``: a lockgate.safety.rehearsal.Rehearsal (the CLI's --json prints the whole run report)."""
     done = [m for m in rehearsal.migrations if m.rehearsed]
-    r.out(f"Rehearsal on {database}: {len(done)} migration(s) applied in one transaction, then rolled back "
+    r.out(f"{prefix}Rehearsal on {database}: {len(done)} migration(s) applied in one transaction, then rolled back "
           "(nothing changed).")
     for m in rehearsal.migrations:
         if not m.rehearsed:

@@ -189,7 +189,7 @@ class Renderer:
             if rep.dry_run and rep.plan is not None:
                 from .plan_render import render_plan
 
-                render_plan(self, rep.plan)
+                render_plan(self, rep.plan, prefix)
                 continue
             if rep.dry_run:
                 if rep.recovered:
@@ -204,7 +204,7 @@ class Renderer:
             if rep.rehearsal is not None:
                 from .plan_render import render_rehearsal
 
-                render_rehearsal(self, rep.rehearsal, database or rep.component)
+                render_rehearsal(self, rep.rehearsal, database or rep.component, prefix)
                 continue
             if rep.recovered:
                 self.done(f"{prefix}Recovered dirty: {', '.join(rep.recovered)}")
