@@ -14,7 +14,7 @@ transaction session has no query to cancel).
 >>> b = Blocker(pid=42, application_name="psql", user="alice", state="idle in transaction",
 ...             xact_seconds=75.0, query="SELECT * FROM accounts")
 >>> b.describe()
-"pid 42 (psql, user alice, idle in transaction, transaction open 75s: 'SELECT * FROM accounts')"
+"pid 42 (psql, user alice, idle in transaction, transaction open 1m15s: 'SELECT * FROM accounts')"
 >>> actions([b], older_than=10.0, grace=5.0, cancelled={}, now=100.0)
 [('cancel', 42)]
 >>> actions([b], older_than=10.0, grace=5.0, cancelled={42: 90.0}, now=100.0)
