@@ -80,7 +80,7 @@ def test_error_classes_carry_exit_codes() -> None:
                 "MigrationContentError": 1, "DownNeedsNoTransaction": 1,
                 "AuthenticationFailed": 2, "ForeignLedgerError": 2, "ConnectionFailed": 1, "LockTimeout": 1,
                 "ChecksumMismatch": 1, "DirtyMigrationError": 1, "MissingDownError": 1, "MigrationFailed": 1,
-                "OutOfOrderError": 1, "NonEmptyDatabaseError": 2, "LedgerSchemaMissing": 2}
+                "OutOfOrderError": 1, "NonEmptyDatabaseError": 2, "LedgerSchemaMissing": 2, "WaitTimeout": 1}
     for name, code in expected.items():
         cls = getattr(errors, name)
         assert issubclass(cls, lockgate.LockgateError), name

@@ -111,3 +111,13 @@ def test_plan_says_which_files_run_outside_a_transaction(project: Project) -> No
     plan = lockgate.plan(project.settings())
     assert [(m.ident, m.no_transaction) for m in plan.migrations] == [
         ("0001_t", False), ("0002_concurrently", True), ("0003_wrapped", False)]
+
+
+def test_a_down_file_of_only_drop_index_concurrently_runs_outside_a_transaction(pg_project: Project) -> None:
+    pg_project.add("0001_t", "CREATE TABLE t (a INTEGER);", "DROP TABLE t;")
+    pg_project.add("0002_idx", "CREATE INDEX CONCURRENTLY t_a ON t (a);", "DROP INDEX CONCURRENTLY t_a;")
+    s = pg_project.settings()
+    lockgate.up(s)
+    assert "t_a" in pg_project.indexes()
+    lockgate.down(s)
+    assert "t_a" not in pg_project.indexes() and set(pg_project.ledger()) == {"0001_t"}
