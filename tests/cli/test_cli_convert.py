@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
 from pathlib import Path
 
@@ -87,16 +88,23 @@ def test_on_a_terminal_it_asks(sqlite_project: Project) -> None:
     proc = subprocess.Popen(sqlite_project.command("convert", "--from", "flyway"), cwd=sqlite_project.dir,
                             env=sqlite_project._env(None), stdin=secondary, stdout=secondary, stderr=secondary)
     os.close(secondary)
+
+    def read() -> bytes:
+        # Never block for ever on a child that hangs: a generous bound, then the test fails.
+        ready, _, _ = select.select([primary], [], [], 60)
+        assert ready, "the child said nothing for 60 s"
+        try:
+            return os.read(primary, 1024)
+        except OSError:  # EIO: the child closed the terminal
+            return b""
+
     seen = b""
     while b"Apply these" not in seen:  # the prompt, after the plan
-        chunk = os.read(primary, 1024)
+        chunk = read()
         assert chunk, seen
         seen += chunk
     os.write(primary, b"y\n")
-    try:
-        while os.read(primary, 1024):
-            pass
-    except OSError:  # the child closed the terminal
+    while read():
         pass
     assert proc.wait(timeout=60) == 0
     os.close(primary)
