@@ -118,7 +118,7 @@ def test_a_real_lockgate_up_waiting_on_a_lock_shows_with_its_attempt(tmp_path: P
     p.execute("CREATE TABLE t (id int)")
     p.add("0001_add_note", up="ALTER TABLE t ADD COLUMN note text;", down="ALTER TABLE t DROP COLUMN note;")
     with holding(pg_url, "SELECT count(*) FROM t") as reader:
-        runner = p.spawn("up", "--lock-timeout", "2s", "--retry-for", "60s")
+        runner = p.spawn("up", "--lock-timeout", "2s", "--retry-for", "60s", "--allow-non-empty")  # t is expected
         deadline = time.monotonic() + 30
         seen = None
         while seen is None and time.monotonic() < deadline:  # polls the server's state, as monitor does

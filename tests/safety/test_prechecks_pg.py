@@ -17,7 +17,8 @@ ALTER = "ALTER TABLE accounts ADD COLUMN note text;"
 
 def _project(tmp_path: Path, url: str, checks: str = "") -> Project:
     p = make_project(tmp_path / "proj", url)
-    (p.dir / "lockgate.toml").write_text(f"[checks]\n{checks}\n" if checks else "")
+    # The tables stand for an application's, there before lockgate: expected (allow_non_empty).
+    (p.dir / "lockgate.toml").write_text("allow_non_empty = true\n" + (f"[checks]\n{checks}\n" if checks else ""))
     p.execute("CREATE TABLE accounts (id int PRIMARY KEY); CREATE TABLE other (id int);"
               "INSERT INTO accounts SELECT generate_series(1, 10); INSERT INTO other VALUES (1);")
     p.add("0001_add_note", up=ALTER, down="ALTER TABLE accounts DROP COLUMN note;")
