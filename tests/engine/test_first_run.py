@@ -209,3 +209,11 @@ def test_a_first_run_killed_while_creating_the_ledger_leaves_neither_table(pg_pr
     assert not {"schema_migrations", "schema_migrations_history"} & p.tables()
     p.cli("up", check=0)
     assert set(p.ledger()) == {"0001_a"}
+
+
+def test_the_repair_is_in_the_log(project: Project) -> None:
+    p = _seeded(project)
+    _half_created(p)
+    p.cli("up", check=0)
+    [record] = [r for r in p.log_records() if r["event"] == "ledger_repaired"]
+    assert record["level"] == "warn" and "half-created ledger" in record["message"]
