@@ -52,7 +52,7 @@ def test_once_json_shows_the_blocking_tree_and_the_migration(tree: tuple[Project
 
 def test_api_snapshot_and_the_live_view_rendering(tree: tuple[Project, int, int, int]) -> None:
     import lockgate
-    from lockgate.cli.render import monitor_view
+    from lockgate.cli.safety_render import monitor_view
     from rich.console import Console
 
     p, holder, alter, reader = tree

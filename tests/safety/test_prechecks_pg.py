@@ -207,3 +207,15 @@ def test_sqlite_runs_what_applies_and_says_not_applicable(tmp_path: Path, sqlite
     assert "Traceback" not in text.output and "not-applicable" in text.stdout
     p.cli("up", check=0)
     assert "0001_t" in p.ledger()
+
+
+def test_an_unreachable_server_is_the_connectivity_check_failing(tmp_path: Path) -> None:
+    from fixtures.postgres import _free_port
+
+    p = make_project(tmp_path / "proj", f"postgresql://nobody@127.0.0.1:{_free_port()}/nowhere")
+    out = p.cli("check", "--json", check=1)
+    checks = _checks(out.stdout)
+    assert checks["connectivity"]["status"] == "fail" and "unreachable" in checks["connectivity"]["message"]
+    assert {c["status"] for n, c in checks.items() if n != "connectivity"} == {"skipped"}
+    text = p.cli("check", check=1)
+    assert "Traceback" not in text.output and text.stdout.split()[:2] == ["fail", "connectivity"]

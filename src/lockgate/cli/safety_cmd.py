@@ -36,9 +36,10 @@ def check(state: CliState, skip_check: tuple[str, ...]) -> None:
       lockgate check --skip-check replication-lag
     """
     from .. import api
+    from .safety_render import render_checks
 
     report = api.check(state.settings(), skip_check=skip_check)
-    state.render.checks(report)
+    render_checks(state.render, report)
     if report.status == "fail":
         sys.exit(1)
 
@@ -62,11 +63,12 @@ def monitor(state: CliState, once: bool, interval: str) -> None:
     """
     from ..durations import parse_duration
     from ..safety.commands import monitoring
+    from .safety_render import monitor_live, monitor_once
 
     seconds = parse_duration(interval, name="--interval", allow_zero=False)
     settings = state.settings()
     with monitoring(settings) as m:
         if once:
-            state.render.monitor_once(m.snapshot())
+            monitor_once(state.render, m.snapshot())
             return
-        state.render.monitor_live(m.snapshot, seconds)
+        monitor_live(state.render, m.snapshot, seconds)
