@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -138,3 +139,26 @@ def test_worst_of_the_results() -> None:
     assert c.worst(results) == c.PASS
     assert c.worst([*results, c.CheckResult("d", c.WARN, "", "")]) == c.WARN
     assert c.worst([*results, c.CheckResult("d", c.FAIL, "", ""), c.CheckResult("e", c.WARN, "", "")]) == c.FAIL
+
+
+def test_a_component_overrides_single_thresholds(tmp_path: Path) -> None:
+    import lockgate
+
+    (tmp_path / "lockgate.toml").write_text(
+        '[checks]\nlong_query = "10s"\nlock_waits_fail = 2\n\n'
+        '[components.app]\ndatabase_url = "sqlite:///app.db"\n[components.app.checks]\nlong_query = "1m"\n\n'
+        '[components.other]\ndatabase_url = "sqlite:///other.db"\n')
+    app = CheckOptions.from_config(lockgate.load_settings(tmp_path, component="app", environ={}).checks)
+    other = CheckOptions.from_config(lockgate.load_settings(tmp_path, component="other", environ={}).checks)
+    assert (app.long_query, app.lock_waits_fail) == (60.0, 2)
+    assert (other.long_query, other.lock_waits_fail) == (10.0, 2)
+
+
+def test_a_bad_threshold_names_the_table_it_is_in(tmp_path: Path) -> None:
+    import lockgate
+
+    (tmp_path / "lockgate.toml").write_text('[components.app]\ndatabase_url = "sqlite:///app.db"\n'
+                                            '[components.app.checks]\nlong_query = "1 parsec"\n')
+    with pytest.raises(ConfigError) as info:
+        lockgate.load_settings(tmp_path, component="app", environ={})
+    assert info.value.message.startswith("lockgate.toml [components.app]: Setting checks.long_query must be")
