@@ -39,6 +39,9 @@ __all__ = [
     "convert",
     "check",
     "monitor_snapshot",
+    "schema_dump",
+    "schema_check",
+    "schema_drift",
     "LockgateError",
     "State",
 ]
@@ -49,6 +52,7 @@ _LAZY = {
     "plan": "safety.plan",
     "version": "verbs", "goto": "verbs", "force": "verbs", "wait": "verbs", "convert": "conversion",
     "check": "api", "monitor_snapshot": "api",
+    "schema_dump": "schema.commands", "schema_check": "schema.commands", "schema_drift": "schema.commands",
     "Settings": "config", "load_settings": "config",
     "LockgateError": "errors", "State": "model",
 }
@@ -61,6 +65,7 @@ if TYPE_CHECKING:
     from .errors import LockgateError
     from .model import State
     from .safety.plan import plan
+    from .schema.commands import schema_check, schema_drift, schema_dump
     from .conversion import convert
     from .verbs import force, goto, version, wait
 

@@ -31,6 +31,7 @@ from .planner import resolve_target, statuses, version_of
 from .prepare import prepare
 from .safety.plan import plan
 from .safety.commands import check, monitor_snapshot
+from .schema.commands import schema_check, schema_drift, schema_dump
 from .session import Session, open_session
 
 RepairAction = Literal["clear-dirty", "delete", "accept-checksum"]
@@ -521,4 +522,5 @@ class Project:
 
 
 __all__ = ["Project", "RepairAction", "baseline", "check", "down", "history", "init", "lint_project",
-           "monitor_snapshot", "new", "plan", "repair", "status", "up", "verify"]
+           "monitor_snapshot", "new", "plan", "repair", "schema_check", "schema_drift", "schema_dump", "status", "up",
+           "verify"]

@@ -37,7 +37,7 @@ DEFAULT_URL = "sqlite:///lockgate.db"  # what `lockgate init` writes: the embedd
 _DATABASE_URL_REFS = ("${DATABASE_URL}", "$DATABASE_URL")
 _KEYS = {"database_url", "migrations_dir", "ledger_table", "history_table", "log_file",
          "lock_wait", "auto_recover", "lint_on_up", "lint", "components", "allow_out_of_order", "post_checks",
-         "checks", "allow_non_empty",
+         "checks", "allow_non_empty", "schema_file", "schema_dump_on_up",
          *("lock_timeout", "statement_timeout", "retry_for", "time_budget", "cancel_older_than", "cancel_grace")}
 # Times of lockgate.safety (lock-queue protection), in seconds once parsed; 0 turns one off.
 _SAFETY_DEFAULTS = {"lock_timeout": 1.0, "statement_timeout": 0.0, "retry_for": 60.0, "time_budget": 600.0,
@@ -64,6 +64,8 @@ class Settings:
     lint_on_up: bool = True
     allow_out_of_order: bool = False
     allow_non_empty: bool = False  # up may create its ledger in a database that already holds tables
+    schema_file: Path | None = None  # lockgate schema dump/check (lockgate.schema); None: schema.sql in the project
+    schema_dump_on_up: bool = False  # up and down rewrite schema_file after success
     lint: Mapping[str, Any] = field(default_factory=dict)
     post_checks: Mapping[str, Any] = field(default_factory=dict)  # [post_checks] (lockgate.safety.postchecks)
     components: tuple[str, ...] = (DEFAULT_COMPONENT,)
@@ -299,7 +301,8 @@ class ProjectConfig:
             merged["database_url"] = env["DATABASE_URL"]
             origin["database_url"] = "DATABASE_URL"
         for key in ("database_url", "migrations_dir", "ledger_table", "log_file", "lock_wait", "auto_recover",
-                    "lint_on_up", "allow_out_of_order", "allow_non_empty", *_SAFETY_DEFAULTS):
+                    "lint_on_up", "allow_out_of_order", "allow_non_empty", "schema_file", "schema_dump_on_up",
+                    *_SAFETY_DEFAULTS):
             generic = env.get("LOCKGATE_" + key.upper())
             if generic is not None and (only or key != "database_url"):
                 merged[key] = generic
@@ -361,8 +364,13 @@ class ProjectConfig:
         checks = _checked_table(merged, "checks", _check_options, origin)
         flags = {key: _as_bool(merged.get(key, default), key, origin.get(key, "")) for key, default in
                  (("auto_recover", True), ("lint_on_up", True), ("allow_out_of_order", False),
-                  ("allow_non_empty", False))}
+                  ("allow_non_empty", False), ("schema_dump_on_up", False))}
         lock_wait = _as_duration(merged.get("lock_wait", 60), "lock_wait", origin.get("lock_wait", ""))
+        # One schema.sql per component: two databases' schemas in one file would always differ.
+        schema_file = Path(str(merged.get("schema_file") or (
+            "schema.sql" if component == DEFAULT_COMPONENT else f"schema.{component}.sql"))).expanduser()
+        if not schema_file.is_absolute():
+            schema_file = base_dir / schema_file
         if require_url and isinstance(url, ConfigError):
             raise url
         return Settings(
@@ -373,6 +381,7 @@ class ProjectConfig:
             ledger_table=ledger,
             log_file=log_file,
             lock_wait=lock_wait,
+            schema_file=schema_file,
             **flags,
             lint=lint,
             components=names,

@@ -9,7 +9,8 @@ subject, a ``hint`` saying what to do next, and an ``exit_code`` the CLI uses::
     │   ├── UnknownComponentError       exit 2
     │   ├── UrlError                    exit 2: unknown scheme, malformed URL
     │   ├── BaselineVersionRequired     exit 2: baseline cannot know what is applied
-    │   └── LedgerSchemaMissing         exit 2: ledger_table names a schema that is not there
+    │   ├── LedgerSchemaMissing         exit 2: ledger_table names a schema that is not there
+│   └── SchemaFileError             exit 2: schema.sql missing, unreadable or unwritable
     ├── MigrationFileError              exit 2: a migrations folder that breaks the naming rules
     │   └── MigrationContentError       exit 1: a file that cannot run (as a migration that fails)
     │       ├── EmptyMigrationError     an up file with no SQL
@@ -115,6 +116,14 @@ class LedgerSchemaMissing(ConfigError):
                 f" {self.schema})")
         super().__init__(f"Ledger {ledger}: schema {self.schema} does not exist; nothing was changed.",
                          hint=f"{make}, or fix ledger_table.")
+
+
+class SchemaFileError(ConfigError):
+    """``lockgate schema``'s file cannot be read (``check``) or written (``dump``)."""
+
+    def __init__(self, path: Path, problem: str, *, hint: str) -> None:
+        self.path = path
+        super().__init__(f"Schema file {path}: {problem}.", hint=hint)
 
 
 class MigrationFileError(LockgateError):

@@ -28,6 +28,7 @@ from .prepare import down_state, runnable
 from .runner import Runner
 from .safety.guard import LockGuard
 from .safety.postchecks import count_before, post_check
+from .schema.commands import dump_after_run, record_schema
 from .session import Session, open_session
 
 
@@ -343,7 +344,8 @@ UP_STEPS: tuple[RunStep, ...] = (read_ledger, check_checksums, recover_dirty, ch
 DOWN_STEPS: tuple[RunStep, ...] = (choose_rollbacks, prepare_files, check_down_files, check_timeouts, pre_checks,
                                    count_before)
 # Once the apply step has finished.
-AFTER_STEPS: tuple[RunStep, ...] = (post_check,)
+# record_schema keeps the drift fingerprint (lockgate.schema.drift); dump_after_run: schema_dump_on_up.
+AFTER_STEPS: tuple[RunStep, ...] = (post_check, record_schema, dump_after_run)
 
 
 def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback | None = None,

@@ -121,7 +121,7 @@ def test_check_names_normalise_and_suggest() -> None:
         check_names(["replicaton-lag"])
     assert "did you mean 'replication-lag'?" in info.value.message and info.value.exit_code == 2
     assert set(CHECK_NAMES) == {"connectivity", "server-version", "connections", "long-queries", "lock-waits",
-                                "replication-lag", "lint"}
+                                "replication-lag", "lint", "drift"}
 
 
 def test_blocking_tree_nests_waiters_and_survives_a_cycle() -> None:

@@ -61,12 +61,13 @@ from .lint_cmd import lint  # noqa: E402  (a command module of its own; it impor
 from .plan_cmd import plan  # noqa: E402
 from .run_cmd import baseline, down, repair, up  # noqa: E402
 from .safety_cmd import check, monitor  # noqa: E402
+from .schema_cmd import schema  # noqa: E402
 
 from .convert_cmd import convert  # noqa: E402
 from .verbs import COMMANDS as _VERBS  # noqa: E402  (version, goto, force, wait)
 
 for _command in (init, new, status, plan, up, down, verify, repair, baseline, history, lint, check, monitor, completion,
-                 convert,
+                 convert, schema,
                  *_VERBS):
     cli.add_command(_command)
 

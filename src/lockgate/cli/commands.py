@@ -79,6 +79,10 @@ def status(state: CliState, phases: str, exit_code: bool) -> None:
     every = state.all_settings()
     rows = [row for s in every for row in api.status(s, phases=phases)]  # type: ignore[arg-type]
     state.render.statuses(rows, show_component=len(every) > 1)
+    from .schema_cmd import warn_drift
+
+    for s in every:  # a change by hand since the last run (lockgate.schema.drift), on stderr
+        warn_drift(state.render, s.component, api.schema_drift(s), named=len(every) > 1)
     if exit_code and any(r.state is State.PENDING for r in rows):
         sys.exit(1)
 

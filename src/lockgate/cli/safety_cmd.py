@@ -16,7 +16,7 @@ from .state import CliState, handled, output_flags, pass_state
 @click.command("check")
 @click.option("--skip-check", "skip_check", multiple=True, metavar="NAME",
               help="Leave out this check (repeatable): connectivity, server-version, connections, long-queries, "
-                   "lock-waits, replication-lag, lint.")
+                   "lock-waits, replication-lag, lint, drift.")
 @output_flags
 @pass_state
 @handled
@@ -26,7 +26,8 @@ def check(state: CliState, skip_check: tuple[str, ...]) -> None:
     \b
     Connectivity and round trip, server version, connections against max_connections,
     queries running long (failing on a table the pending migrations lock), sessions
-    waiting on locks, replication lag of every replica, and the pending migrations' lint.
+    waiting on locks, replication lag of every replica, the pending migrations' lint, and
+    drift (the schema changed by hand since the last run; see `lockgate schema`).
     `lockgate up` and `lockgate down` run the same checks first (unless --skip-checks).
 
     \b

@@ -143,6 +143,8 @@ class Adapter(Protocol):
     now_sql: str
     ledger: str  # quoted, possibly schema-qualified ledger table
     history: str  # quoted history table
+    schema_table: str  # quoted table of the schema fingerprint the last run left (lockgate.schema.drift)
+    schema_table_ddl: str  # CREATE TABLE IF NOT EXISTS for it
 
     def close(self) -> None: ...
 
@@ -176,6 +178,9 @@ class Adapter(Protocol):
     def schema_exists(self, schema: str) -> bool: ...
     def other_tables(self, limit: int) -> TablesFound: ...
     def adopt_foreign_ledger(self, tool: str) -> str: ...
+    # the live schema (lockgate.schema): (kind, name, text) per object, lockgate's tables left out
+    def schema_objects(self) -> list[tuple[str, str, str]]: ...
+    def recorded_schema(self) -> tuple[str, str] | None: ...  # (fingerprint, description); None: none yet
 
     # locking
     def acquire_lock(self, wait: float, on_wait: Callable[[str], None]) -> None: ...
@@ -253,6 +258,12 @@ def history_ddl(history: str, *, id_col: str, ts: str, real: str) -> str:
         " tool_version TEXT,"
         " note TEXT)"
     )
+
+
+def schema_ddl(table: str, *, ts: str) -> str:
+    """The one-row table of the schema a run left: its fingerprint and its description."""
+    return (f"CREATE TABLE IF NOT EXISTS {table} (fingerprint TEXT NOT NULL, description TEXT NOT NULL,"
+            f" run_id TEXT, recorded_at {ts})")
 
 
 def poll_interval(attempt: int) -> float:

@@ -19,7 +19,8 @@ from ..safety.blockers import Blocker
 from ..sqltext import split_statements
 from ..urls import DatabaseUrl
 from .base import (LEDGER_COLUMNS, ForeignLedger, HeldLock, Leftover, TablesFound, TableSize, classify_foreign,
-                   history_ddl, kept_name, ledger_ddl, own_transaction, poll_interval, quote_ident)
+                   history_ddl, kept_name, ledger_ddl, own_transaction, poll_interval, quote_ident,
+                   schema_ddl)
 
 
 class PostgresAdapter:
@@ -51,6 +52,8 @@ class PostgresAdapter:
         self.ledger_name = ledger_table
         self.ledger = quote_ident(ledger_table)
         self.history = quote_ident(ledger_table + "_history")
+        self.schema_table = quote_ident(ledger_table + "_schema")
+        self.schema_table_ddl = schema_ddl(self.schema_table, ts="TIMESTAMPTZ NOT NULL DEFAULT now()")
         self._locked_key: int | None = None
         self._catalog: tuple[dict[tuple[str, str], tuple[int, int, str]], list[str], int] | None = None
         self.last_failed_index: int | None = None
@@ -213,6 +216,7 @@ class PostgresAdapter:
                 self.conn.execute(ledger_ddl(self.ledger, applied_at="TIMESTAMPTZ NOT NULL DEFAULT NOW()"))
                 self.conn.execute(history_ddl(self.history, id_col="BIGSERIAL PRIMARY KEY",
                                               ts="TIMESTAMPTZ", real="DOUBLE PRECISION"))
+                self.conn.execute(self.schema_table_ddl)
         except pgerrors.InvalidSchemaName:
             raise LedgerSchemaMissing(self.ledger_name) from None
         except pgerrors.InsufficientPrivilege as exc:  # no CREATE on the schema
@@ -237,10 +241,12 @@ class PostgresAdapter:
             " WHERE c.relkind IN ('r', 'p', 'm', 'f') AND NOT c.relispartition"
             " AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%%'"
             " AND c.oid IS DISTINCT FROM to_regclass(%s) AND c.oid IS DISTINCT FROM to_regclass(%s)"
+            " AND c.oid IS DISTINCT FROM to_regclass(%s)"
             " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
             "  AND d.objid = c.oid AND d.deptype = 'e')"
             " ORDER BY is_ledger DESC, n.nspname <> current_schema(), 1 LIMIT %s",
-            (list(LEDGER_COLUMNS), len(LEDGER_COLUMNS), self.ledger, self.history, limit)).fetchall()
+            (list(LEDGER_COLUMNS), len(LEDGER_COLUMNS), self.ledger, self.history, self.schema_table,
+             limit)).fetchall()
         names = tuple(str(r[0]) for r in rows)
         return TablesFound(names, int(rows[0][2]) if rows else 0, tuple(str(r[0]) for r in rows if r[1]))
 
@@ -255,6 +261,21 @@ class PostgresAdapter:
     def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None:
         name = table or self.ledger_name
         return classify_foreign(set(self._columns(name)), self.query, quote_ident(name) if table else self.ledger)
+
+    def schema_objects(self) -> list[tuple[str, str, str]]:
+        from .postgres_schema import schema_objects
+
+        # Straight to the connection: the catalog queries write %% for a literal %, which
+        # psycopg reads only when parameters are passed (self.query passes None for none).
+        return schema_objects(lambda sql, params: self.conn.execute(sql, params).fetchall(),
+                              (self.ledger, self.history, self.schema_table))
+
+    def recorded_schema(self) -> tuple[str, str] | None:
+        try:
+            row = self.conn.execute(f"SELECT fingerprint, description FROM {self.schema_table}").fetchone()
+        except (pgerrors.UndefinedTable, pgerrors.InvalidSchemaName):
+            return None
+        return (str(row[0]), str(row[1])) if row else None
 
     def adopt_foreign_ledger(self, tool: str) -> str:
         """Rename the other tool's table out of the way; return its new name."""

@@ -18,7 +18,7 @@ from ..redact import redact_text
 from ..sqltext import LineCounter, first_token
 from ..urls import DatabaseUrl
 from .base import (LEDGER_COLUMNS, ForeignLedger, HeldLock, Leftover, TablesFound, TableSize, classify_foreign,
-                   history_ddl, kept_name, ledger_ddl, own_transaction, poll_interval, quote_ident)
+                   history_ddl, kept_name, ledger_ddl, own_transaction, poll_interval, quote_ident, schema_ddl)
 
 _T = TypeVar("_T")
 _BUSY_SLICE = 1.0  # seconds SQLite waits by itself for a lock before lockgate says it is waiting
@@ -74,6 +74,8 @@ class SqliteAdapter:
         self.ledger_name = ledger_table
         self.ledger = quote_ident(ledger_table)
         self.history = quote_ident(ledger_table + "_history")
+        self.schema_table = quote_ident(ledger_table + "_schema")
+        self.schema_table_ddl = schema_ddl(self.schema_table, ts=f"TEXT NOT NULL DEFAULT {_NOW}")
         self._lock_fd: int | None = None
         # Who is told about a wait for another process's lock on the file, and for how long:
         # the migration lock's, once acquire_lock has them.
@@ -208,6 +210,7 @@ class SqliteAdapter:
             self.execute(ledger_ddl(self.ledger, applied_at=f"TEXT NOT NULL DEFAULT {_NOW}"))
             self.execute(history_ddl(self.history, id_col="INTEGER PRIMARY KEY AUTOINCREMENT",
                                           ts="TEXT", real="REAL"))
+            self.execute(self.schema_table_ddl)
 
     def history_exists(self) -> bool:
         schema, _, name = self.ledger_name.rpartition(".")
@@ -224,7 +227,7 @@ class SqliteAdapter:
     def other_tables(self, limit: int) -> TablesFound:
         """Tables of the main database besides this ledger's two (SQLite's own sqlite_* left out)."""
         schema, _, name = self.ledger_name.rpartition(".")
-        own = {name, name + "_history"} if schema in ("", "main") else set()
+        own = set(self._own_tables())
         marks = ", ".join("?" * len(LEDGER_COLUMNS))
         rows = [(str(n), bool(led)) for n, led in self.conn.execute(
             "SELECT m.name, (SELECT count(*) FROM pragma_table_info(m.name) p"
@@ -233,6 +236,25 @@ class SqliteAdapter:
             (*LEDGER_COLUMNS, len(LEDGER_COLUMNS))).fetchall() if n not in own]
         shown = rows[:limit]
         return TablesFound(tuple(n for n, _ in shown), len(rows), tuple(n for n, led in shown if led))
+
+    def _own_tables(self) -> tuple[str, ...]:
+        """lockgate's tables in the main database: none when the ledger is in an attached one."""
+        schema, _, name = self.ledger_name.rpartition(".")
+        return (name, name + "_history", name + "_schema") if schema in ("", "main") else ()
+
+    def schema_objects(self) -> list[tuple[str, str, str]]:
+        from .sqlite_schema import schema_objects
+
+        return schema_objects(self.conn, self._own_tables())
+
+    def recorded_schema(self) -> tuple[str, str] | None:
+        try:
+            row = self.conn.execute(f"SELECT fingerprint, description FROM {self.schema_table}").fetchone()
+        except sqlite3.OperationalError as exc:
+            if str(exc).startswith("no such table"):
+                return None
+            raise
+        return (str(row[0]), str(row[1])) if row else None
 
     def foreign_ledger(self, table: str | None = None) -> ForeignLedger | None:
         schema, _, name = (table or self.ledger_name).rpartition(".")

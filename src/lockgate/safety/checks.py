@@ -15,11 +15,14 @@ the figure it judged and a one-line message. Reading the database is
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..durations import format_duration
 from .activity import ServerActivity, SessionActivity
 from .thresholds import CheckOptions
+
+if TYPE_CHECKING:
+    from ..schema.drift import Drift
 
 PASS, WARN, FAIL, SKIPPED, NOT_APPLICABLE = "pass", "warn", "fail", "skipped", "not-applicable"
 
@@ -166,6 +169,16 @@ def lint_result(errors: int, warnings: int, *, files: int) -> CheckResult:
         return CheckResult("lint", FAIL, figure, f"{found}; lockgate lint --pending shows the safe forms")
     return CheckResult("lint", WARN if warnings else PASS, figure,
                        found + ("; lockgate lint --pending shows them" if warnings else ""))
+
+
+def drift(found: "Drift") -> CheckResult:
+    """The live schema against the one the last run left: a difference (a change by hand) warns,
+    naming the objects; the details show their differing lines."""
+    if not found.drifted:
+        return CheckResult("drift", PASS, found.live[:12], found.message)
+    details = tuple(f"{d.title} {d.change}" + (": " + "; ".join(d.lines[:4]) if d.lines else "")
+                    for d in found.differences)
+    return CheckResult("drift", WARN, found.live[:12], found.message, details)
 
 
 def not_applicable(name: str, title: str) -> CheckResult:

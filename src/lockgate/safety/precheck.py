@@ -95,6 +95,8 @@ def gather(adapter: "Adapter", options: CheckOptions, *, targets: Sequence[str],
             results.append(c.connectivity(round_trip(adapter), options, connect_s=connect_s))
         elif name == "lint":
             results.append(lint if lint is not None else c.not_applicable(name, adapter.title))
+        elif name == "drift":
+            results.append(drift_check(adapter))
         elif snap is None:
             results.append(c.not_applicable(name, adapter.title))
         elif name == "server-version":
@@ -108,6 +110,13 @@ def gather(adapter: "Adapter", options: CheckOptions, *, targets: Sequence[str],
         else:
             results.append(c.replication_lag(snap, options))
     return tuple(results)
+
+
+def drift_check(adapter: "Adapter") -> c.CheckResult:
+    """Has the schema changed since the last run left it (lockgate.schema.drift)?"""
+    from ..schema.drift import drift
+
+    return c.drift(drift(adapter))
 
 
 def skips(options: CheckOptions, flag: Sequence[str]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from ..durations import parse_duration
 from ..errors import ConfigError
 
 CHECK_NAMES = ("connectivity", "server-version", "connections", "long-queries", "lock-waits", "replication-lag",
-               "lint")
+               "lint", "drift")
 
 
 @dataclass(frozen=True)
