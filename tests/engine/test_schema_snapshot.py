@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import lockgate
-from fixtures.projects import Project, one_line_error
+from fixtures.projects import ROOT, Project, clean_env, one_line_error
+
+README = ROOT / "README.md"
 
 # One of every kind of object each engine has: what the dump must describe.
 PG_SCHEMA = """\
@@ -61,6 +69,9 @@ def test_the_same_database_dumps_byte_identically_twice(project: Project) -> Non
     assert sorted(markers) == sorted(PG_OBJECTS if p.engine == "postgresql" else SQLITE_OBJECTS)
     # lockgate's own tables (ledger, history, fingerprint) and what hangs on them are not the application's
     assert "schema_migrations" not in text
+    if p.engine == "postgresql":  # every name qualified, whatever the role's search_path
+        assert "DEFAULT nextval('public.users_id_seq'::regclass) NOT NULL" in text
+        assert "REFERENCES public.users(id) ON DELETE CASCADE" in text
     assert p.cli("schema", "check", check=0).stdout.startswith("Schema matches")
 
 
@@ -138,3 +149,20 @@ def test_bad_schema_files_are_one_line_errors(sqlite_project: Project) -> None:
     assert "cannot be read" in one_line_error(p.cli("schema", "check", "--file", "adir"), 2)
     (p.dir / "other.sql").write_text("SELECT 1;\n")
     assert "not a lockgate schema dump" in one_line_error(p.cli("schema", "check", "--file", "other.sql"), 2)
+
+
+def test_readme_section_commands_run(tmp_path: Path) -> None:
+    """The README's "Schema snapshot and drift" commands, on the quickstart example (SQLite)."""
+    section = re.search(r"## Schema snapshot and drift\n(.*?)\n## ", README.read_text(encoding="utf-8"), flags=re.S)
+    assert section is not None
+    block = re.search(r"```bash\n(.*?)```", section.group(1), flags=re.S)
+    assert block is not None
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "qs", ignore=shutil.ignore_patterns("*.db", "logs"))
+    env = clean_env()
+    for line in block.group(1).splitlines():
+        args = shlex.split(line.split("#", 1)[0])
+        assert args[0] == "lockgate"
+        proc = subprocess.run([sys.executable, "-m", "lockgate", *args[1:]], cwd=tmp_path / "qs", env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, (line, proc.stderr)
+    assert "-- lockgate: table products" in (tmp_path / "qs" / "schema.sql").read_text()

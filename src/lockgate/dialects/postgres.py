@@ -267,8 +267,14 @@ class PostgresAdapter:
 
         # Straight to the connection: the catalog queries write %% for a literal %, which
         # psycopg reads only when parameters are passed (self.query passes None for none).
-        return schema_objects(lambda sql, params: self.conn.execute(sql, params).fetchall(),
-                              (self.ledger, self.history, self.schema_table))
+        # With only pg_catalog on the search_path the server qualifies every name it prints
+        # (public.users_id_seq, public.mood), so the text does not depend on the role's settings.
+        # lockgate's own tables are found first, by the names the ledger uses (on the role's search_path).
+        own = [int(r[0]) for t in (self.ledger, self.history, self.schema_table)
+               for r in self.conn.execute("SELECT to_regclass(%s)::oid", (t,)).fetchall() if r[0] is not None]
+        with own_transaction(self):
+            self.conn.execute("SET LOCAL search_path = pg_catalog")
+            return schema_objects(lambda sql, params: self.conn.execute(sql, params).fetchall(), own)
 
     def recorded_schema(self) -> tuple[str, str] | None:
         try:

@@ -22,9 +22,12 @@ def _not_extension(catalog: str, oid: str) -> str:
             f" AND e.objid = {oid} AND e.deptype = 'e')")
 
 
-def schema_objects(query: Query, own_tables: Sequence[str]) -> list[tuple[str, str, str]]:
-    """Every user object of the database, lockgate's tables (quoted names) left out."""
-    own = [int(r[0]) for t in own_tables for r in query("SELECT to_regclass(%s)::oid", (t,)) if r[0] is not None]
+def schema_objects(query: Query, own: Sequence[int]) -> list[tuple[str, str, str]]:
+    """Every user object of the database, lockgate's tables (their OIDs in ``own``) left out.
+
+    Run with only pg_catalog on the search_path, so that every name the server prints is qualified.
+    """
+    own = list(own)
     rels = query("SELECT c.oid, format('%%I.%%I', n.nspname, c.relname), c.relkind::text FROM pg_class c"
                  " JOIN pg_namespace n ON n.oid = c.relnamespace"
                  f" WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_USER} AND {_not_extension('pg_class', 'c.oid')}"
