@@ -199,6 +199,7 @@ def capture(argv: Sequence[str], **kw: Any) -> subprocess.CompletedProcess[str]:
 class Timing:
     wall: float
     cpu: float  # user + system time of the child
+    maxrss_mb: float = 0.0  # the child's peak resident memory (Linux reports ru_maxrss in KiB)
 
 
 def run_timed(argv: Sequence[str], *, env: dict[str, str], cwd: Path, log: Path) -> Timing:
@@ -220,7 +221,7 @@ def run_timed(argv: Sequence[str], *, env: dict[str, str], cwd: Path, log: Path)
         raise ToolFailed(
             f"`{shlex.join(str(a) for a in argv)}` exited {proc.returncode}:\n    " + "\n    ".join(tail)
         )
-    return Timing(t1 - t0, rusage.ru_utime + rusage.ru_stime)
+    return Timing(t1 - t0, rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss / 1024)
 
 
 # --------------------------------------------------------------------------

@@ -154,7 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, (seconds, peak, n) in splits.items():
         lines.append(f"split ({name:<10})   {seconds:7.2f}s   peak Python memory {peak:6.0f} MB   {n} statements")
     for tool, t in best.items():
-        lines.append(f"{tool:<24} {t.wall:7.2f}s   (CPU of the process {t.cpu:6.2f}s)")
+        lines.append(f"{tool:<24} {t.wall:7.2f}s   (CPU of the process {t.cpu:6.2f}s, peak memory "
+                     f"{t.maxrss_mb:5.0f} MB)")
     verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
     lines.append(f"lockgate up / psql -f     {ratio:6.2f}x   target <= {TARGET_RATIO}x   {verdict}")
     load = busy_line(before, after)
