@@ -58,15 +58,19 @@ def test_long_query_on_a_table_to_be_altered_fails_check_and_up(tmp_path: Path, 
         assert "Pre-check failed: long-queries" in line and "nothing was applied" in line and "--skip-check" in line
         assert f"pid {pid}" in up.stderr  # the pre-check lines name the session
         p.cli("check", check=1)  # appends to the log up created (a read-only command creates none)
+        # The plan (a dry run) shows the failing check instead of stopping: it changes nothing either way.
+        planned = json.loads(p.cli("plan", "--json", check=0).stdout)
+        assert {c["name"]: c["status"] for c in planned["checks"]}["long-queries"] == "fail"
+        assert "pre-check long-queries: fail" in p.cli("plan", check=0).stdout
     assert "note" not in {r[0] for r in p.query("SELECT column_name FROM information_schema.columns"
                                                 " WHERE table_name = 'accounts'")}
     assert p.ledger() == {} and p.history() == []
     events = _pre_check_events(p)
-    assert [e["command"] for e in events] == ["up", "check"]  # one event a run, with every result
-    events.pop()
-    assert events[-1]["level"] == "error" and events[-1]["message"] == "pre-check failed"
-    assert [c["name"] for c in events[-1]["checks"]] == ["connectivity", "server-version", "connections",
-                                                        "long-queries", "lock-waits", "replication-lag", "lint"]
+    # One event a run, with every result.
+    assert [e["command"] for e in events] == ["up", "check", "up --dry-run", "up --dry-run"]
+    assert events[0]["level"] == "error" and events[0]["message"] == "pre-check failed"
+    assert [c["name"] for c in events[0]["checks"]] == ["connectivity", "server-version", "connections",
+                                                       "long-queries", "lock-waits", "replication-lag", "lint"]
 
 
 def test_long_query_on_another_table_warns_and_up_goes_on(tmp_path: Path, pg_url: str) -> None:

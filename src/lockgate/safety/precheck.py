@@ -190,7 +190,7 @@ def pre_checks(run: "Run") -> None:
     report = CheckReport(s.settings.component, results)
     run.checks = list(results)
     command = "down" if down else "up"
-    emit_results(s.emit, report, command)
+    emit_results(s.emit, report, command + (" --dry-run" if opts.dry_run else ""))
     # A dry run (lockgate plan) shows the failure in its plan; it changes nothing either way.
     if report.failed and not opts.dry_run:
         raise PreCheckFailed([(r.name, r.message) for r in report.failed], command=command)
