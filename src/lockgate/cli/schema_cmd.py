@@ -93,7 +93,7 @@ def show_differences(r: Any, differences: Sequence[Any], *, err: bool = False) -
 
 def warn_drift(r: Any, component: str, drift: Any, *, named: bool) -> None:
     """``status``: the schema differs from the one the last run left (a change by hand)."""
-    if not drift.drifted:
+    if not drift.drifted and drift.error is None:
         return
     who = f"[{component}] " if named else ""
     r.note(f"{who}{r.style('warn:', 'yellow', err=True)} {drift.message}")

@@ -273,7 +273,9 @@ class PostgresAdapter:
         own = [int(r[0]) for t in (self.ledger, self.history, self.schema_table)
                for r in self.conn.execute("SELECT to_regclass(%s)::oid", (t,)).fetchall() if r[0] is not None]
         with own_transaction(self):
+            # pg_get_viewdef takes ACCESS SHARE on the tables a view reads: never queue behind a migration's lock.
             self.conn.execute("SET LOCAL search_path = pg_catalog")
+            self.conn.execute("SET LOCAL lock_timeout = '5s'")
             return schema_objects(lambda sql, params: self.conn.execute(sql, params).fetchall(), own)
 
     def recorded_schema(self) -> tuple[str, str] | None:

@@ -174,6 +174,8 @@ def lint_result(errors: int, warnings: int, *, files: int) -> CheckResult:
 def drift(found: "Drift") -> CheckResult:
     """The live schema against the one the last run left: a difference (a change by hand) warns,
     naming the objects; the details show their differing lines."""
+    if found.error is not None:
+        return CheckResult("drift", WARN, "", found.message)
     if not found.drifted:
         return CheckResult("drift", PASS, found.live[:12], found.message)
     details = tuple(f"{d.title} {d.change}" + (": " + "; ".join(d.lines[:4]) if d.lines else "")

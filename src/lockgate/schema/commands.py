@@ -154,11 +154,16 @@ def dump_after_run(run: "Run") -> None:
     if not s.settings.schema_dump_on_up:
         return
     target = _path(s.settings, None)
-    text = render(describe(s.adapter))
     try:
-        changed = write_text(target, text)
+        changed = write_text(target, render(describe(s.adapter)))
     except SchemaFileError as exc:  # the run itself went well: say so, do not turn it into a failure
         s.emit("schema_not_dumped", exc.message, level="warn", path=str(target))
+        return
+    except Exception as exc:
+        if not s.adapter.is_driver_error(exc):
+            raise
+        s.emit("schema_not_dumped", f"Schema not written to {target}: {s.adapter.describe_error(exc)}",
+               level="warn", path=str(target))
         return
     if changed:
         s.emit("schema_dumped", f"Wrote the schema to {target}", level="info", path=str(target))

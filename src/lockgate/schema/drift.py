@@ -36,6 +36,7 @@ class Drift:
     recorded: str | None
     live: str
     differences: tuple[Difference, ...] = ()
+    error: str | None = None  # the live schema could not be read (a lock not free within 5 s)
 
     @property
     def drifted(self) -> bool:
@@ -43,6 +44,8 @@ class Drift:
 
     @property
     def message(self) -> str:
+        if self.error is not None:
+            return f"drift not checked: the schema could not be read ({self.error})"
         if self.recorded is None:
             return "no schema fingerprint recorded yet; the next up or down records one"
         if not self.drifted:
@@ -52,7 +55,7 @@ class Drift:
 
     def to_dict(self) -> dict[str, Any]:
         return {"drifted": self.drifted, "recorded": self.recorded, "live": self.live, "message": self.message,
-                "differences": [d.to_dict() for d in self.differences]}
+                "differences": [d.to_dict() for d in self.differences], "error": self.error}
 
 
 def record(adapter: "Adapter", run_id: str) -> str:
@@ -68,8 +71,14 @@ def record(adapter: "Adapter", run_id: str) -> str:
 
 
 def drift(adapter: "Adapter") -> Drift:
-    """The live schema against the recorded one, naming the objects that differ."""
-    live = describe(adapter)
+    """The live schema against the recorded one, naming the objects that differ; a driver error
+    reading it (a view's table locked past the 5 s bound) is ``error``, never an exception."""
+    try:
+        live = describe(adapter)
+    except Exception as exc:
+        if not adapter.is_driver_error(exc):
+            raise
+        return Drift(None, "", error=adapter.describe_error(exc))
     text = render(live)
     stored = adapter.recorded_schema()
     if stored is None:
