@@ -119,7 +119,7 @@ def test_wait_gives_up_after_its_timeout_with_exit_1(tmp_path: Path) -> None:
     assert "1 parsec" in one_line_error(p.cli("wait", "--timeout", "1 parsec"), 2)
 
 
-@pytest.mark.parametrize(("verb", "answer"), [("clean", "lockgate down --to 0"), ("dump", "pg_dump --schema-only"),
+@pytest.mark.parametrize(("verb", "answer"), [("clean", "lockgate down --to 0"), ("dump", "lockgate schema dump"),
                                               ("load", "lockgate baseline VERSION"),
                                               ("baseline-on-migrate", "lockgate baseline VERSION")])
 def test_another_tools_verb_says_which_lockgate_command_does_it(sqlite_project: Project, verb: str,

@@ -24,7 +24,7 @@ ELSEWHERE = {
     "clean": "lockgate never drops a whole schema; `lockgate down --to 0` rolls every migration back",
     "drop": "lockgate never drops a database or schema; `lockgate down --to 0` rolls every migration back",
     "baseline-on-migrate": "run `lockgate baseline VERSION` once (preview with --dry-run), then `lockgate up`",
-    "dump": "lockgate keeps no schema file; use `pg_dump --schema-only` (or `sqlite3 FILE .schema`)",
+    "dump": "`lockgate schema dump` writes the live schema to schema.sql (`pg_dump --schema-only` for all of it)",
     "load": "load the schema with psql -f (or sqlite3), then record it with `lockgate baseline VERSION`",
     "redo": "run `lockgate down` then `lockgate up`",
     "reset": "`lockgate down --to 0` rolls every migration back",
