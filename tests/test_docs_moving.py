@@ -109,3 +109,9 @@ def test_each_move_runs_as_the_readme_says(title: str, tmp_path: Path, pg_url: s
             assert said[1] in proc.stderr, f"{line}\n{proc.stderr}"
     assert {r[0] for r in query(pg_url, "SELECT version FROM schema_migrations")} == applied
     assert query(pg_url, "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_users_email'") == [(1,)]
+
+
+def test_the_section_names_the_test_that_runs_it() -> None:
+    section = README.split("## Moving from golang-migrate, dbmate, Flyway\n", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`(tests/[\w/]+\.py)`", section)
+    assert named == [f"tests/{Path(__file__).name}"], named
