@@ -212,9 +212,12 @@ class Renderer:
             if rep.recovered:
                 self.done(f"{prefix}Recovered dirty: {', '.join(rep.recovered)}")
             n = sum(1 for s in rep.steps if s.direction.value in ("up", "down"))
+            done = _done_verb(rep, verb)
             if n == 0 and not rep.recovered:
                 # With --to, later migrations may be pending: "up to date" would say they are not.
-                if verb == "apply" and to:
+                if verb == "migrate" and to:  # goto: neither up nor down had anything to do
+                    self.done(f"{prefix}Nothing to migrate: the database is already at {to}.")
+                elif verb == "apply" and to:
                     self.done(f"{prefix}Nothing to {verb} up to {to}.")
                 else:
                     self.done(f"{prefix}Nothing to {verb}: " + (
@@ -223,7 +226,7 @@ class Renderer:
                         "no applied migrations."))
             elif n:
                 total = sum(s.duration_ms for s in rep.steps)
-                self.done(self.style(f"{prefix}{'Applied' if verb == 'apply' else 'Rolled back'} {n} migration(s) "
+                self.done(self.style(f"{prefix}{done} {n} migration(s) "
                                     f"in {total / 1000:.2f}s{_budget(rep)}.", "green"))
                 for step in rep.steps:
                     if step.attempts > 1:
@@ -321,3 +324,10 @@ def _versions(event: Event) -> str:
     if isinstance(v, list):
         return ": " + ", ".join(map(str, v))
     return f": {v}" if v else ""
+
+
+def _done_verb(rep: RunReport, verb: str) -> str:
+    """What a run did, in the past tense: goto (``migrate``) went up or down, as its steps say."""
+    if verb == "migrate":
+        verb = "rollback" if any(s.direction.value == "down" for s in rep.steps) else "apply"
+    return "Applied" if verb == "apply" else "Rolled back"
