@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import MigrationContentError, MigrationFileError
+from .header import directive, header_comments
 from .names import NAME, ONE_FILE, rename_hint
 from .txmode import no_transaction_marker
 
@@ -39,17 +40,10 @@ def header_values(text: str) -> dict[str, str]:
     """The ``-- lockgate:WORD value`` directives of the leading comment block, word -> value:
     ``-- lockgate:lock-timeout 3s`` gives ``{"lockgate:lock-timeout": "3s"}``."""
     found: dict[str, str] = {}
-    if "lockgate:" not in text:
-        return found
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("--"):
-            break
-        word, _, value = stripped[2:].strip().partition(" ")
-        if word.startswith("lockgate:"):
-            found[word] = value.strip()
+    for _, body in header_comments(text):
+        d = directive(body)  # any case, a space after the colon or not
+        if d is not None:
+            found[d[0]] = d[1]
     return found
 
 

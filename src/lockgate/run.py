@@ -201,13 +201,16 @@ def prepare_files(run: Run) -> None:
 
 
 def check_timeouts(run: Run) -> None:
-    """Every file's timeout directives parse, and the engine has lock timeouts if one is set."""
-    if run.guard is None:
-        return
+    """Every file's header directives are known ones, its timeout directives parse, and the engine
+    has lock timeouts if one is set."""
+    from .header import check_directives
+
     for p in run.plans:
         f = p.migration.up if run.options.direction is Direction.UP else p.migration.down
         if f is not None:
-            run.guard.check(f)
+            check_directives(f.text, f.path)
+            if run.guard is not None:
+                run.guard.check(f)
 
 
 def lint_pending(run: Run) -> None:

@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from .header import directive
+
 Node = Mapping[str, Any]
 
 #: The no-transaction markers understood, as (what the comment says, whose it is).
@@ -40,10 +42,13 @@ MARKERS = (
 
 def is_no_transaction_marker(body: str) -> bool:
     """Whether a comment's words (after ``--``) say "no transaction" in any tool's dialect."""
+    own = directive(body)  # `-- LOCKGATE: no-transaction` too
+    if own is not None:
+        return own[0] == "lockgate:no-transaction"
     words = body.lower().split()
     if not words:
         return False
-    if words[0] in ("lockgate:no-transaction", "morph:nontransactional"):
+    if words[0] == "morph:nontransactional":
         return True
     if words[0] in ("migrate:up", "migrate:down"):  # dbmate: options follow as key:value words
         return "transaction:false" in words[1:]

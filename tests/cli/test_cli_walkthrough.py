@@ -3,7 +3,8 @@ mistyped ledger_table under status/verify, and mistyped header directives."""
 
 from __future__ import annotations
 
-from fixtures.projects import Project
+import pytest
+from fixtures.projects import Project, one_line_error
 
 
 def _three(p: Project) -> None:
@@ -23,3 +24,26 @@ def test_goto_says_which_way_it_went_and_when_it_is_already_there(project: Proje
     there = project.cli("goto", "3", check=0)
     assert "already at 3" in there.stderr + there.stdout
     assert "no applied migrations" not in there.stderr + there.stdout
+
+
+@pytest.mark.parametrize("written, closest", [("-- lockgate:lock-timout 3s", "lockgate:lock-timeout"),
+                                              ("-- lockgate:no-transactions", "lockgate:no-transaction")])
+def test_a_mistyped_directive_is_refused_before_any_change(project: Project, written: str, closest: str) -> None:
+    project.add("0001_a", f"-- add a\n{written}\nCREATE TABLE a (id INTEGER);", "DROP TABLE a;")
+    commands = [("up",), ("up", "--dry-run"), ("plan",)] + ([("check",)] if project.engine == "postgresql" else [])
+    for args in commands:
+        line = one_line_error(project.cli(*args), 2)
+        assert "0001_a.up.sql:2" in line and f"did you mean `-- {closest}`" in line, (args, line)
+    assert project.ledger() == {} and "a" not in project.tables()
+    lint = project.cli("lint", "--pending")
+    assert lint.returncode == 1 and "unknown-directive" in lint.stdout and "No problems" not in lint.stdout
+
+
+def test_a_directive_in_capitals_or_with_a_space_is_read(pg_project: Project) -> None:
+    pg_project.add("0001_a", "-- LOCKGATE: lock-timeout 3s\n"
+                   "CREATE TABLE a AS SELECT current_setting('lock_timeout') AS lt;", "DROP TABLE a;")
+    pg_project.add("0002_b", "-- lockgate: no-transaction\nCREATE TABLE b (id INTEGER);\n"
+                   "CREATE INDEX CONCURRENTLY b_id ON b (id);", "DROP TABLE b;")
+    pg_project.cli("up", check=0)
+    assert pg_project.query("SELECT lt FROM a") == [("3s",)]
+    assert "b_id" in pg_project.indexes()

@@ -29,7 +29,7 @@ def test_import_is_light() -> None:
 
 def test_rule_ids_are_unique_kebab_case_with_documented_unsafe_and_safe_forms() -> None:
     ids = [r.id for r in RULES]
-    assert len(ids) == len(set(ids)) == 22
+    assert len(ids) == len(set(ids)) == 23
     for rule in RULES:
         assert rule.id == rule.id.lower() and " " not in rule.id and "_" not in rule.id
         module = type(rule).__module__.rsplit(".", 1)[-1]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..header import directive
 from ..txmode import is_no_transaction_marker
 from .source import Comment, Source, Stmt
 
@@ -70,6 +71,9 @@ def read_directives(source: Source) -> Directives:
         body = c.body
         word, _, rest = body.partition(" ")
         lowered = word.lower().rstrip(":")
+        own = directive(body)  # `-- LOCKGATE: ignore ...` is `-- lockgate:ignore ...`
+        if own is not None:
+            lowered, rest = own
         if lowered.startswith(CONTRACT_TAG) and tag is None:
             tag = (c.line, body[len(CONTRACT_TAG):].lstrip(": ").strip())
         elif (lowered == "migrate:down" or " ".join(body.lower().split()[:2]) in _OTHER_DOWN) and down_from is None:

@@ -38,7 +38,7 @@ Node = dict[str, Any]
 _COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
 # Directives live in comments; a file without any of these words has no directive,
 # so the scanner pass that finds comment tokens is skipped (it costs as much as parsing).
-_DIRECTIVE_WORDS = ("lockgate:", "contract-phase-ok", "CONTRACT-PHASE-OK", "migrate:", "+goose", "+migrate", "atlas:",
+_DIRECTIVE_WORDS = ("lockgate:", "LOCKGATE:", "Lockgate:", "contract-phase-ok", "CONTRACT-PHASE-OK", "migrate:", "+goose", "+migrate", "atlas:",
                     "morph:")
 
 

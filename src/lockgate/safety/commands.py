@@ -36,6 +36,7 @@ def check(settings: "Settings", *, skip_check: Sequence[str] = (),
     check failing (the others skipped), not an exception.
     """
     from ..discovery import discover
+    from ..header import check_directives
     from ..session import open_session
 
     options = CheckOptions.from_config(settings.checks)
@@ -48,6 +49,8 @@ def check(settings: "Settings", *, skip_check: Sequence[str] = (),
             rows = s.adapter.read_ledger() or []
             applied = {r.version for r in rows if not r.dirty}
             pending = [m for m in migrations if m.ident not in applied]
+            for m in pending:  # as up would: a mistyped directive is refused, not checked without its setting
+                check_directives(m.up.text, m.up.path)
             lint = None
             if "lint" not in skip and s.adapter.lints:
                 lint = lint_check(pending, s.adapter, settings.lint)

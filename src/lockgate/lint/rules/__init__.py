@@ -31,6 +31,7 @@ from .transaction_control import TransactionControl
 from .truncate import Truncate
 from .unbounded_dml import UnboundedDml
 from .unique_constraint_without_index import UniqueConstraintWithoutIndex
+from .unknown_directive import UnknownDirective
 
 RULES: tuple[Rule, ...] = (
     ParseError(),
@@ -50,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     Rename(),
     ConcurrentlyInTransaction(),
     TransactionControl(),
+    UnknownDirective(),
     MissingLockTimeout(),
     NonIdempotent(),
     MissingDown(),
