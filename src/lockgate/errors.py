@@ -212,8 +212,12 @@ class ForeignLedgerError(DatabaseError):
         self.dirty = dirty
         self.ledger = ledger
         at = f" at version {version}" if version else ""
-        state = " (its last migration is marked dirty: it did not finish)" if dirty else ""
-        if dirty:
+        state = ("" if not dirty else " (its last migration failed: success is false in its row)" if tool == "Flyway"
+                 else " (its last migration is marked dirty: it did not finish)")
+        if dirty and tool == "Flyway":  # Flyway's word is "failed"; on PostgreSQL its transaction rolled back
+            hint = (f"Check what the failed migration {version} left, then adopt the database with"
+                    " `lockgate baseline VERSION` (the newest migration really applied).")
+        elif dirty:
             hint = (f"Finish or undo migration {version} by hand first, then adopt the database with"
                     f" `lockgate baseline VERSION` (the newest migration really applied).")
         elif tool == "Flyway":  # its table is not where lockgate's goes: nothing is renamed

@@ -47,3 +47,25 @@ def test_a_directive_in_capitals_or_with_a_space_is_read(pg_project: Project) ->
     pg_project.cli("up", check=0)
     assert pg_project.query("SELECT lt FROM a") == [("3s",)]
     assert "b_id" in pg_project.indexes()
+
+
+def test_flyway_baseline_says_its_table_stays_and_failed_rows_failed(project: Project) -> None:
+    from engine.test_engine_flyway import _flyway_database
+
+    _flyway_database(project)
+    preview = project.cli("baseline", "2", "--dry-run", check=0).stdout
+    assert "Would rename" not in preview and "flyway_schema_history would stay as it is" in preview
+    assert "the versions it applied successfully, up to 2" in preview
+    done = project.cli("baseline", check=0)
+    said = done.stdout + done.stderr
+    assert "None" not in said and "kept as flyway_schema_history" not in said
+    assert "flyway_schema_history (the versions it applied successfully)" in said
+    assert "flyway_schema_history is left as it is" in said and "flyway_schema_history" in project.tables()
+
+
+def test_a_failed_flyway_row_is_called_failed(project: Project) -> None:
+    from engine.test_engine_flyway import _flyway_database
+
+    _flyway_database(project, (1, "1", "SQL", "V1__init.sql", True), (2, "2", "SQL", "V2__add_name.sql", False))
+    line = one_line_error(project.cli("baseline"), 2)
+    assert "failed" in line and "dirty" not in line

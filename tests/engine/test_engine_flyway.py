@@ -73,6 +73,6 @@ def test_failed_and_undone_rows_are_not_adopted(project: Project) -> None:
 
 def test_a_failed_last_flyway_run_needs_a_version(project: Project) -> None:
     _flyway_database(project, (1, "1", "SQL", "V1__init.sql", True), (2, "2", "SQL", "V2__add_name.sql", False))
-    with pytest.raises(ForeignLedgerError, match="dirty|did not finish"):
+    with pytest.raises(ForeignLedgerError, match="failed"):
         lockgate.baseline(project.settings())
     assert [st.ident for st in lockgate.baseline(project.settings(), "0001").steps] == ["0001_init"]

@@ -255,16 +255,20 @@ class Renderer:
             for ident in rep.planned:
                 self.out(f"  {ident}")
             self.out(f"Source: {_baseline_source(rep)}.")
-            if rep.kept_as:
+            if _renamed(rep):
                 self.out(f"Would rename {rep.source_table} to {rep.kept_as}.")
+            elif rep.source_table:
+                self.out(f"{rep.source_table} would stay as it is (nothing renamed).")
         else:
             idents = [s.ident for s in rep.steps]
             self.done(f"Baselined {len(idents)} migration(s) up to {idents[-1]}." if idents else
                       "Baselined 0 migrations: the ledger starts empty, and lockgate up applies every file.")
             if rep.source != "version":
                 self.done(f"Source: {_baseline_source(rep)}.")
-            if rep.kept_as:
+            if _renamed(rep):
                 self.done(f"The old table {rep.source_table} is kept as {rep.kept_as}.")
+            elif rep.source_table:
+                self.done(f"{rep.source_table} is left as it is (nothing renamed).")
         for warning in rep.warnings:
             self.note(f"{self.style('warning:', 'yellow', err=True)} {warning}")
 
@@ -299,13 +303,19 @@ class Renderer:
 
 def _baseline_source(rep: BaselineReport) -> str:
     """Where baseline's list comes from, e.g. ``dbmate's table schema_migrations (the versions it applied)``."""
-    if rep.source == "dbmate":
+    if rep.source in ("dbmate", "Flyway"):  # one row per version: those it applied (Flyway: successfully)
         bound = f", up to {rep.version}" if rep.version else ""
-        return f"dbmate's table {rep.source_table} (the versions it applied{bound})"
+        how = " successfully" if rep.source == "Flyway" else ""
+        return f"{rep.source}'s table {rep.source_table} (the versions it applied{how}{bound})"
     if rep.source == "version":
         return f"VERSION {rep.version} (" + ("none applied: an empty ledger)" if rep.version == "0" else
                                              "it and every migration before it)")
     return f"{rep.source}'s table {rep.source_table} (its version {rep.version} and every migration before it)"
+
+
+def _renamed(rep: BaselineReport) -> bool:
+    """Whether baseline moves the other tool's table aside (Flyway's is not in the ledger's way: it stays)."""
+    return rep.kept_as is not None and rep.kept_as != rep.source_table
 
 
 def _budget(rep: RunReport) -> str:
