@@ -24,9 +24,9 @@ from .discovery import discover
 from .errors import (ChecksumMismatch, ConfigError, ForeignLedgerError,
                      LedgerError, LockgateError, MigrationFileError, MissingMigrationFile)
 from .events import EventCallback
-from .ledger_setup import half_created
-from .model import (BaselineReport, Direction, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport, State,
-                    StepResult, VerifyProblem)
+from .ledger_setup import half_created, non_empty
+from .model import (BaselineReport, Direction, Event, HistoryEntry, LedgerRow, Migration, MigrationStatus, RunReport,
+                    State, StepResult, VerifyProblem)
 from .planner import resolve_target, statuses, version_of
 from .prepare import prepare
 from .safety.plan import plan
@@ -62,12 +62,15 @@ def _takes_settings(fn: F) -> F:
 
 # -- read-only ---------------------------------------------------------------
 @_takes_settings
-def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "pending") -> list[MigrationStatus]:
+def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "pending",
+           on_event: EventCallback | None = None) -> list[MigrationStatus]:
     """Every migration with its state: applied, pending, dirty, checksum_mismatch, missing.
 
     ``phases``: which migrations get their expand/contract/mixed phase. By default
     the ones not cleanly applied (what the next ``up`` would run); ``"all"`` parses
-    every file, which costs the parser's start-up and about 60 µs a file.
+    every file, which costs the parser's start-up and about 60 µs a file. ``on_event``
+    gets a ``ledger_warning`` (level warn) when ``up`` would refuse the database: no
+    ledger, or an empty one, beside tables (a mistyped ledger_table).
     """
     migrations = discover(settings.migrations_dir)
     with open_session(settings, on_event=None, lock=False, log=False) as s:
@@ -78,6 +81,9 @@ def status(settings: Settings, *, phases: Literal["pending", "all", "none"] = "p
             found = unadopted_foreign(s.adapter, settings.ledger_table, settings.database_url)
             if found is not None:
                 raise found
+            refusal = non_empty(s.adapter, settings.ledger_table, rows, allow=settings.allow_non_empty)
+            if refusal is not None and on_event is not None:
+                on_event(Event("ledger_warning", "warn", _would_refuse(refusal), {"ledger": settings.ledger_table}))
         result = statuses(migrations, rows, settings.component)
         if phases == "none":
             return result
@@ -144,6 +150,9 @@ def verify(settings: Settings) -> list[VerifyProblem]:
         half = half_created(s.adapter, settings.ledger_table, rows)
         if half is not None:
             problems.append(VerifyProblem(settings.ledger_table, "half_created_ledger", half))
+        refusal = non_empty(s.adapter, settings.ledger_table, rows, allow=settings.allow_non_empty)
+        if refusal is not None:
+            problems.append(VerifyProblem(settings.ledger_table, "non_empty_database", _would_refuse(refusal)))
         for m in migrations:
             for down in (False, True):
                 if down and m.down is None:
@@ -167,6 +176,11 @@ def verify(settings: Settings) -> list[VerifyProblem]:
             problems.append(VerifyProblem(st.ident, "out_of_order",
                                           f"Migration {st.ident} is pending but older than the newest applied one."))
     return problems
+
+
+def _would_refuse(refusal: LockgateError) -> str:
+    """The refusal of ``up``, said by a command that changes nothing anyway."""
+    return f"{refusal.message.removesuffix('; nothing was changed.')}: lockgate up would refuse it. {refusal.hint}"
 
 
 # -- changes -------------------------------------------------------------------

@@ -34,14 +34,24 @@ def refuse_non_empty(adapter: Adapter, ledger_table: str, rows: list[LedgerRow] 
     schema = ledger_table.rpartition(".")[0]
     if rows is None and schema and not adapter.schema_exists(schema):
         raise LedgerSchemaMissing(ledger_table)
+    refusal = non_empty(adapter, ledger_table, rows, allow=allow)
+    if refusal is not None:
+        raise refusal
+
+
+def non_empty(adapter: Adapter, ledger_table: str, rows: list[LedgerRow] | None, *,
+              allow: bool) -> NonEmptyDatabaseError | None:
+    """The refusal ``up`` would raise for a missing or empty ledger beside tables (another
+    lockgate ledger: a typo in ledger_table); None when there is none. ``status`` warns with
+    it and ``verify`` reports it, so neither calls such a database all pending and OK."""
     # An emptied ledger that has applied or baselined before (`down` to nothing, `baseline 0`)
     # is lockgate's own, whatever else the database holds.
-    if allow or (rows is not None and has_run_here(adapter)):
-        return
+    if rows or allow or (rows is not None and has_run_here(adapter)):
+        return None
     found = adapter.other_tables(SHOWN_TABLES)
-    if found.count:
-        raise NonEmptyDatabaseError(ledger_table, found.names, found.count, ledgers=found.ledgers,
-                                    missing=rows is None)
+    if not found.count:
+        return None
+    return NonEmptyDatabaseError(ledger_table, found.names, found.count, ledgers=found.ledgers, missing=rows is None)
 
 
 def create_ledger(adapter: Adapter, rows: list[LedgerRow] | None, emit: Emitter) -> None:

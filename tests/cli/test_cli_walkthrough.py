@@ -69,3 +69,18 @@ def test_a_failed_flyway_row_is_called_failed(project: Project) -> None:
     _flyway_database(project, (1, "1", "SQL", "V1__init.sql", True), (2, "2", "SQL", "V2__add_name.sql", False))
     line = one_line_error(project.cli("baseline"), 2)
     assert "failed" in line and "dirty" not in line
+
+
+def test_a_mistyped_ledger_table_is_warned_by_status_and_a_problem_for_verify(project: Project) -> None:
+    project.add("0001_users", "CREATE TABLE users (id INTEGER);", "DROP TABLE users;")
+    project.add("0002_seed", "INSERT INTO users VALUES (1);", "DELETE FROM users;")
+    project.cli("up", "--to", "0001", check=0)
+    status = project.cli("--ledger-table", "schema_migration", "status", check=0)
+    assert "warn:" in status.stderr and "schema_migrations is a lockgate ledger" in status.stderr
+    assert "lockgate up would refuse" in status.stderr
+    verify = project.cli("--ledger-table", "schema_migration", "verify", check=1)
+    assert "non_empty_database" in verify.stdout and "OK" not in verify.stdout
+    assert "schema_migration" not in project.tables()  # neither created the mistyped ledger
+    project.cli("status", check=0)
+    assert "warn:" not in project.cli("status", check=0).stderr
+    assert "OK" in project.cli("verify", check=0).stdout

@@ -77,7 +77,8 @@ def status(state: CliState, phases: str, exit_code: bool) -> None:
     from ..model import State
 
     every = state.all_settings()
-    rows = [row for s in every for row in api.status(s, phases=phases)]  # type: ignore[arg-type]
+    rows = [row for s in every for row in api.status(s, phases=phases,  # type: ignore[arg-type]
+                                                       on_event=state.render.on_event)]
     state.render.statuses(rows, show_component=len(every) > 1)
     from .schema_cmd import warn_drift
 
