@@ -259,7 +259,8 @@ def apply_up(run: Run) -> None:
     if not run.plans:
         s.emit("nothing_to_do", "No pending migrations", level="info")
         return
-    s.emit("run_plan", "Applying pending migrations", direction="up", count=len(run.plans))
+    s.emit("run_plan", "Applying pending migrations", direction="up", count=len(run.plans),
+           database=s.settings.database_url.target)  # the target again, on the line a log reader looks for
     for p in run.plans:
         run.results.append(run.runner.apply(p.migration, p.statements, note=run.note))
 
@@ -313,7 +314,8 @@ def apply_down(run: Run) -> None:
         else:
             s.emit("nothing_to_do", "No applied migrations to roll back", level="info")
         return
-    s.emit("run_plan", "Rolling back migrations", direction="down", count=len(run.plans))
+    s.emit("run_plan", "Rolling back migrations", direction="down", count=len(run.plans),
+           database=s.settings.database_url.target)
     for p in run.plans:
         run.results.append(run.runner.revert(p.migration, p.statements,
                                              already_dirty=bool(p.row and p.row.dirty), note=run.note))

@@ -29,6 +29,9 @@ def test_every_command_that_acts_names_its_target_first(project: Project) -> Non
     records = [r for r in project.log_records() if r["event"] == "target"]
     assert records and {r["database"] for r in records} == {_shown(project)}
     assert {r["engine"] for r in records} == {project.engine}
+    plans = [r for r in project.log_records() if r["event"] == "run_plan"]  # the run's own event carries it too
+    assert [p["direction"] for p in plans] == ["up", "up", "down"]
+    assert {p["database"] for p in plans} == {_shown(project)}
 
 
 def test_json_output_carries_the_target(project: Project) -> None:
