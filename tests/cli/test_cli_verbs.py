@@ -121,6 +121,7 @@ def test_wait_gives_up_after_its_timeout_with_exit_1(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("verb", "answer"), [("clean", "lockgate down --to 0"), ("dump", "lockgate schema dump"),
                                               ("load", "lockgate baseline VERSION"),
+                                              ("fix", "lockgate new NAME --sequential"),
                                               ("baseline-on-migrate", "lockgate baseline VERSION")])
 def test_another_tools_verb_says_which_lockgate_command_does_it(sqlite_project: Project, verb: str,
                                                                 answer: str) -> None:

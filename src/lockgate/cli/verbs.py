@@ -34,6 +34,9 @@ ELSEWHERE = {
     "dbversion": "`lockgate version` prints the current version",
     "current": "`lockgate version` prints the current version",
     "new-migration": "`lockgate new NAME` writes the next version's files",
+    # goose's fix renumbers timestamp versions; a recorded version is the migration's identity here.
+    "fix": "lockgate never renumbers files (the ledger records each version); "
+           "`lockgate new NAME --sequential` numbers the next one after the newest",
 }
 
 
