@@ -204,6 +204,10 @@ class Adapter(Protocol):
     reads_locks: bool
     def table_size(self, schema: str | None, name: str) -> TableSize | None: ...  # None: no such table
     def row_count(self, schema: str | None, name: str) -> int: ...  # exact: count(*)
+    # The same for many tables at once: a run that touched a thousand tables must not cost
+    # a thousand round trips before and after it. Missing tables are left out.
+    def table_sizes(self, tables: Sequence[tuple[str | None, str]]) -> dict[tuple[str | None, str], TableSize]: ...
+    def row_counts(self, tables: Sequence[tuple[str | None, str]]) -> dict[tuple[str | None, str], int]: ...
     def index_table(self, schema: str | None, name: str) -> tuple[str, str] | None: ...  # the table of an index
     def held_locks(self) -> list[HeldLock]: ...  # [] where not reads_locks
     def execute_rowcount(self, sql: str) -> int: ...  # the rows the statement changed; -1 unknown

@@ -361,6 +361,13 @@ class SqliteAdapter:
         row = self.conn.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()
         return int(row[0]) if row else 0
 
+    def table_sizes(self, tables: Sequence[tuple[str | None, str]]) -> dict[tuple[str | None, str], TableSize]:
+        # In-process: one query a table costs no round trip.
+        return {t: size for t in tables if (size := self.table_size(*t)) is not None}
+
+    def row_counts(self, tables: Sequence[tuple[str | None, str]]) -> dict[tuple[str | None, str], int]:
+        return {t: self.row_count(*t) for t in tables if self.table_exists(*t)}
+
     def index_table(self, schema: str | None, name: str) -> tuple[str, str] | None:
         row = self.conn.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?",
                                 (name,)).fetchone()

@@ -166,8 +166,7 @@ def count_before(run: Run) -> None:
     if run.options.direction.value == "up":
         run.check_files = [(p.migration.ident, path, _read_check(path)) for p in run.plans
                            if (path := check_path(p.migration.up.path, p.migration.ident)) is not None]
-    a = run.session.adapter
-    run.counts_before = {t: _count(a, t, options.exact_count_below) for t in _written_tables(run)}
+    run.counts_before = _counts(run.session.adapter, _written_tables(run), options.exact_count_below)
 
 
 def post_check(run: Run) -> None:
@@ -176,10 +175,9 @@ def post_check(run: Run) -> None:
         return
     options = PostCheckOptions.from_config(run.settings.post_checks)
     a = run.session.adapter
-    counts = []
-    for table, (before, method_before) in run.counts_before.items():
-        after, method_after = _count(a, table, options.exact_count_below)
-        counts.append(TableCount(relation_display(*table), before, after, method_before, method_after))
+    after = _counts(a, list(run.counts_before), options.exact_count_below)
+    counts = [TableCount(relation_display(*table), before, after[table][0], method_before, after[table][1])
+              for table, (before, method_before) in run.counts_before.items()]
     results = tuple(_run_check(a, ident, path, sql) for ident, path, sql in run.check_files)
     run.post_checks = PostChecks(tuple(counts), results)
     s = run.session
@@ -230,14 +228,18 @@ def _written_tables(run: Run) -> list[tuple[str | None, str]]:
     return list(seen)
 
 
-def _count(a: Adapter, table: tuple[str | None, str], exact_below: int) -> tuple[int | None, str]:
-    size = a.table_size(*table)
-    method = count_method(size, exact_below)
-    if method == "exact":
-        return a.row_count(*table), method
-    if method == "estimate" and size is not None:
-        return size.rows, method
-    return None, method
+def _counts(a: Adapter, tables: list[tuple[str | None, str]],
+            exact_below: int) -> dict[tuple[str | None, str], tuple[int | None, str]]:
+    """Each table's rows and how they were known, in two round trips for all of them."""
+    sizes = a.table_sizes(tables)
+    methods = {t: count_method(sizes.get(t), exact_below) for t in tables}
+    exact = a.row_counts([t for t in tables if methods[t] == "exact"])
+    out: dict[tuple[str | None, str], tuple[int | None, str]] = {}
+    for t in tables:
+        size = sizes.get(t)
+        rows = exact.get(t) if methods[t] == "exact" else size.rows if methods[t] == "estimate" and size else None
+        out[t] = (rows, methods[t])
+    return out
 
 
 def _run_check(a: Adapter, ident: str, path: Path, sql: str) -> CheckResult:
