@@ -224,3 +224,20 @@ def test_an_unreachable_server_is_the_connectivity_check_failing(tmp_path: Path)
     assert {c["status"] for n, c in checks.items() if n != "connectivity"} == {"skipped"}
     text = p.cli("check", check=1)
     assert "Traceback" not in text.output and text.stdout.split()[:2] == ["fail", "connectivity"]
+
+
+def test_the_lint_check_agrees_with_lint_and_plan_and_lists_its_findings(tmp_path: Path, pg_url: str) -> None:
+    # lockgate up sets a lock_timeout itself: check, lint --pending and plan all leave missing-lock-timeout out.
+    p = _project(tmp_path, pg_url)
+    p.lint = True  # up lints, as it does by default
+    lint = _checks(p.cli("check", "--json", check=0).stdout)["lint"]
+    assert (lint["status"], lint["figure"], lint["details"]) == ("pass", "0E 0W", []), lint
+    assert "No problems" in p.cli("lint", "--pending", "--fail-on", "info", check=0).stdout
+    planned = json.loads(p.cli("plan", "--json", check=0).stdout)
+    assert {c["name"]: c["figure"] for c in planned["checks"]}["lint"] == "0E 0W"
+    # With its timeouts off the finding is raised, by all three, and the check names it.
+    (p.dir / "lockgate.toml").write_text("allow_non_empty = true\nlock_timeout = 0\n")
+    lint = _checks(p.cli("check", "--json", check=None).stdout)["lint"]
+    assert lint["status"] in ("warn", "fail") and lint["details"], lint
+    assert "0001_add_note.up.sql:1 missing-lock-timeout" in lint["details"][0], lint
+    assert "missing-lock-timeout" in p.cli("lint", "--pending", check=None).stdout

@@ -159,16 +159,16 @@ def _bytes(n: int | None) -> str:
     return f"{n} bytes"
 
 
-def lint_result(errors: int, warnings: int, *, files: int) -> CheckResult:
+def lint_result(errors: int, warnings: int, *, files: int, details: tuple[str, ...] = ()) -> CheckResult:
     """The pending migrations' lint: error-level findings fail, warnings warn."""
     figure = f"{errors}E {warnings}W"
     if not files:
         return CheckResult("lint", PASS, "0E 0W", "no pending migration to lint")
     found = f"{errors} failing finding(s), {warnings} warning(s) in {files} pending migration(s)"
     if errors:
-        return CheckResult("lint", FAIL, figure, f"{found}; lockgate lint --pending shows the safe forms")
+        return CheckResult("lint", FAIL, figure, f"{found}; lockgate lint --pending shows the safe forms", details)
     return CheckResult("lint", WARN if warnings else PASS, figure,
-                       found + ("; lockgate lint --pending shows them" if warnings else ""))
+                       found + ("; lockgate lint --pending shows them" if warnings else ""), details)
 
 
 def drift(found: "Drift") -> CheckResult:

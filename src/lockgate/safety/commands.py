@@ -53,7 +53,7 @@ def check(settings: "Settings", *, skip_check: Sequence[str] = (),
                 check_directives(m.up.text, m.up.path)
             lint = None
             if "lint" not in skip and s.adapter.lints:
-                lint = lint_check(pending, s.adapter, settings.lint)
+                lint = lint_check(pending, s.adapter, settings)
             results = gather(s.adapter, options, targets=locked_tables(pending), skip=skip, lint=lint,
                              connect_s=connect_s)
             report = CheckReport(settings.component, results)

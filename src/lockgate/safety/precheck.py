@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -20,6 +21,7 @@ from . import checks as c
 from .thresholds import CHECK_NAMES, CheckOptions, check_names
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from ..dialects.base import Adapter
     from ..model import Migration
     from ..run import Run
@@ -126,21 +128,27 @@ def skips(options: CheckOptions, flag: Sequence[str]) -> dict[str, str]:
     return why
 
 
-def lint_check(migrations: Sequence["Migration"], adapter: "Adapter", lint_table: Mapping[str, Any]) -> c.CheckResult:
-    """Lint the pending migrations against the live database, as ``up`` does."""
+def lint_check(migrations: Sequence["Migration"], adapter: "Adapter", settings: "Settings") -> c.CheckResult:
+    """Lint the pending migrations against the live database, as ``up`` does: with the lock_timeout
+    ``up`` sets itself (missing-lock-timeout is for files run without one), so check, ``lint --pending``
+    and ``plan`` agree."""
     from ..lint import LintOptions, lint_migrations
 
     if not migrations:
         return c.lint_result(0, 0, files=0)
-    lint_options = LintOptions.from_config(dict(lint_table))
+    lint_options = LintOptions.from_config(dict(settings.lint)).replace(
+        runner_lock_timeout=settings.lock_timeout if adapter.lock_timeouts else 0.0)
     report = lint_migrations(list(migrations), lint_options, live=adapter, cumulative=True, jobs=1)
     return from_lint_report(report, lint_options.fail_on, files=len(migrations))
 
 
 def from_lint_report(report: Any, fail_on: Any, *, files: int) -> c.CheckResult:
-    failing = len(report.failing(fail_on))
-    warnings = sum(1 for f in report.active if f.severity.value == "warning" and f not in report.failing(fail_on))
-    return c.lint_result(failing, warnings, files=files)
+    """The check's counts, and one detail line a finding (failing ones first) naming file, line and rule."""
+    failing = report.failing(fail_on)
+    warnings = [f for f in report.active if f.severity.value == "warning" and f not in failing]
+    details = tuple(f"{Path(str(f.file)).name}:{f.line} {f.rule} ({f.severity.value}): {f.message}"
+                    for f in [*failing, *warnings])
+    return c.lint_result(len(failing), len(warnings), files=files, details=details)
 
 
 def emit_results(emit: Any, report: CheckReport, command: str) -> None:
