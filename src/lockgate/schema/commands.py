@@ -135,8 +135,10 @@ def record_schema(run: "Run") -> None:
     from .drift import record
 
     s = run.session
-    if not run.results and s.adapter.recorded_schema() is not None:
-        return  # nothing ran: keep the fingerprint, so a change by hand still shows as drift
+    # Nothing ran: keep the fingerprint, so a change by hand still shows as drift; and where there
+    # is no ledger (down on a fresh database) create nothing.
+    if not run.results and (s.adapter.recorded_schema() is not None or s.adapter.read_ledger() is None):
+        return
     try:
         value = record(s.adapter, s.ctx.run_id)
     except Exception as exc:  # the migrations are committed: a missing fingerprint must not fail the run
