@@ -150,6 +150,7 @@ class RunReport:
     post_checks: Any = None
     elapsed_ms: float | None = None  # up/down: the whole run, against ``time_budget_s``
     time_budget_s: float | None = None
+    checks: tuple[Any, ...] = ()  # up/down: the pre-checks' results (lockgate.safety.checks.CheckResult)
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -157,7 +158,7 @@ class RunReport:
             "steps": [s.to_dict() for s in self.steps], "recovered": list(self.recovered),
             "planned": list(self.planned), "warnings": list(self.warnings),
             "elapsed_ms": None if self.elapsed_ms is None else round(self.elapsed_ms, 3),
-            "time_budget_s": self.time_budget_s}
+            "time_budget_s": self.time_budget_s, "checks": [c.to_dict() for c in self.checks]}
         for key in ("plan", "rehearsal", "post_checks"):
             value = getattr(self, key)
             if value is not None:

@@ -102,12 +102,12 @@ class Run:
         s = self.session
         if self.options.dry_run:
             return RunReport(s.settings.component, s.ctx.run_id, (), True, tuple(self.recovered),
-                             tuple(p.migration.ident for p in self.plans), plan=self.plan)
+                             tuple(p.migration.ident for p in self.plans), plan=self.plan, checks=tuple(self.checks))
         budget = self.guard.budget if self.guard is not None else None
         return RunReport(s.settings.component, s.ctx.run_id, tuple(self.results), False, tuple(self.recovered),
                          rehearsal=self.rehearsal, elapsed_ms=budget.elapsed() * 1000 if budget else None,
                          time_budget_s=budget.total if budget else None,
-                         post_checks=self.post_checks)
+                         post_checks=self.post_checks, checks=tuple(self.checks))
 
 
 RunStep = Callable[[Run], None]

@@ -131,3 +131,19 @@ def test_a_real_lockgate_up_waiting_on_a_lock_shows_with_its_attempt(tmp_path: P
     _out, err = runner.communicate(timeout=60)  # the reader has gone: the next attempt lands
     assert runner.returncode == 0, err
     assert "0001_add_note" in p.ledger()
+
+
+def test_only_this_databases_sessions_unless_all_and_readable_lines_in_a_pipe(tmp_path: Path, pg_url: str) -> None:
+    p = make_project(tmp_path / "proj", pg_url)
+    elsewhere = pg_url.rsplit("/", 1)[0] + "/postgres"
+    query = "SELECT 'a fairly long query text that names many words', pg_sleep(60)"
+    with running(pg_url, query, application_name="app-here") as here, \
+            running(elsewhere, "SELECT pg_sleep(60)", application_name="app-elsewhere") as other:
+        pids = {s["pid"] for s in json.loads(p.cli("monitor", "--once", "--json", check=0).stdout)["sessions"]}
+        assert here in pids and other not in pids
+        every = json.loads(p.cli("monitor", "--once", "--json", "--all-databases", check=0).stdout)
+        assert {here, other} <= {s["pid"] for s in every["sessions"]} and every["all_databases"] is True
+        # Piped (no terminal): the query text stays on a line of its own words, not one word a line.
+        text = p.cli("monitor", "--once", env={"COLUMNS": ""}, check=0).stdout  # no width given, as in a pipe
+        assert "a fairly long query text" in text and max(map(len, text.splitlines())) > 80, text
+        assert "app-elsewhere" not in text and "app-here" in text

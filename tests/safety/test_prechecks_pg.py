@@ -135,7 +135,9 @@ def test_connections_above_the_configured_share_fail(tmp_path: Path, pg_url: str
 
 def test_skip_check_is_recorded_in_history(tmp_path: Path, pg_url: str) -> None:
     p = _project(tmp_path, pg_url)
-    p.cli("up", "--skip-check", "replication_lag", "--skip-check", "lock-waits", check=0)
+    out = p.cli("up", "--skip-check", "replication_lag", "--skip-check", "lock-waits", "--json", check=0)
+    reported = {c["name"]: c["status"] for c in json.loads(out.stdout)["checks"]}  # in up's RunReport too
+    assert reported["lock-waits"] == "skipped" and reported["connectivity"] == "pass", out.stdout
     notes = [r[0] for r in p.query("SELECT note FROM schema_migrations_history")]
     assert notes == ["pre-check replication-lag skipped (--skip-check); pre-check lock-waits skipped (--skip-check)"]
     checks = {c["name"]: c["status"] for c in _pre_check_events(p)[0]["checks"]}

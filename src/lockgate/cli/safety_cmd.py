@@ -49,10 +49,12 @@ def check(state: CliState, skip_check: tuple[str, ...]) -> None:
 @click.option("--once", is_flag=True, help="Print one snapshot and exit (with --json: for scripts).")
 @click.option("--interval", default="2s", show_default=True, metavar="DURATION",
               help="Time between refreshes of the live view, e.g. 500ms, 2s.")
+@click.option("--all-databases", is_flag=True,
+              help="Every database's sessions (default: this database's, and whoever blocks them).")
 @output_flags
 @pass_state
 @handled
-def monitor(state: CliState, once: bool, interval: str) -> None:
+def monitor(state: CliState, once: bool, interval: str, all_databases: bool) -> None:
     """Live view of the server: active connections, long queries, lock waits with the blocking tree,
     and a running lockgate migration's statement, wait and attempt. Ctrl-C quits.
 
@@ -61,6 +63,7 @@ def monitor(state: CliState, once: bool, interval: str) -> None:
       lockgate monitor                       # refreshes every 2 s
       lockgate monitor --once --json | jq '.blocking_tree'
       lockgate --component analytics monitor --interval 500ms
+      lockgate monitor --once --all-databases
     """
     from ..durations import parse_duration
     from ..safety.commands import monitoring
@@ -68,7 +71,7 @@ def monitor(state: CliState, once: bool, interval: str) -> None:
 
     seconds = parse_duration(interval, name="--interval", allow_zero=False)
     settings = state.settings()
-    with monitoring(settings) as m:
+    with monitoring(settings, all_databases=all_databases) as m:
         if once:
             monitor_once(state.render, m.snapshot())
             return

@@ -46,11 +46,21 @@ def monitor_once(r: Renderer, snapshot: Any) -> None:
 
 def _console(r: Renderer) -> Any:
     """rich on stdout, coloured exactly when our own lines are (a terminal, FORCE_COLOR; never NO_COLOR)."""
+    import os
+    import sys
+
     from rich.console import Console
 
+    # In a pipe with no COLUMNS rich assumes 80 columns and folds the query text a word a line:
+    # a log or a grep reads better from long lines.
+    piped = not sys.stdout.isatty() and not os.environ.get("COLUMNS", "").isdigit()
     # FORCE_COLOR on a dumb terminal (TERM=dumb, as CI has) still means colour: name the system.
     return Console(force_terminal=True if r.out_colour else None, no_color=not r.out_colour,
-                   color_system="standard" if r.out_colour else None, highlight=False)
+                   color_system="standard" if r.out_colour else None, highlight=False,
+                   width=_PIPE_WIDTH if piped else None)
+
+
+_PIPE_WIDTH = 250
 
 def monitor_live(r: Renderer, read: Any, interval: float) -> None:
     """Refresh ``read()`` every ``interval`` seconds until Ctrl-C (then return: exit 0).
@@ -86,6 +96,9 @@ def _age(seconds: float | None) -> str:
     return format_duration(seconds) if seconds is not None else "-"
 
 
+_QUERY_MIN = 40  # a narrow terminal shortens the other columns before the query text
+
+
 def monitor_view(snap: Any) -> Any:
     """The monitor's screen as a rich renderable: header, lockgate migrations, blocking tree,
     long queries, active sessions. Pure: a test renders it to a Console of fixed width."""
@@ -106,7 +119,8 @@ def monitor_view(snap: Any) -> Any:
     if snap.migrations:
         t = Table(title="lockgate migrations", title_justify="left", expand=False)
         for col in ("pid", "version", "attempt", "state", "for", "blocked by", "statement"):
-            t.add_column(col, overflow="fold" if col == "statement" else "ellipsis")
+            t.add_column(col, overflow="fold" if col == "statement" else "ellipsis",
+                         min_width=_QUERY_MIN if col == "statement" else None)
         for m in snap.migrations:
             style = "yellow" if m.state.startswith("waiting") else "green"
             t.add_row(str(m.pid), m.version, str(m.attempt or "-"), Text(m.state, style=style), _age(m.for_s),
@@ -130,7 +144,8 @@ def monitor_view(snap: Any) -> Any:
         parts.append(tree)
     sessions = Table(title=f"active sessions (long: over {_age(snap.long_query_s)})", title_justify="left")
     for col in ("pid", "user", "application", "state", "query", "xact", "wait", "query text"):
-        sessions.add_column(col, overflow="fold" if col == "query text" else "ellipsis")
+        sessions.add_column(col, overflow="fold" if col == "query text" else "ellipsis",
+                            min_width=_QUERY_MIN if col == "query text" else None)
     long = {s.pid for s in snap.long_queries}
     for s in snap.active:
         wait = f"{s.wait_event_type}:{s.wait_event}" if s.wait_event_type else "-"

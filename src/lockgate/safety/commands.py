@@ -66,17 +66,18 @@ def check(settings: "Settings", *, skip_check: Sequence[str] = (),
 
 
 @contextmanager
-def monitoring(settings: "Settings") -> Iterator["Monitor"]:
+def monitoring(settings: "Settings", *, all_databases: bool = False) -> Iterator["Monitor"]:
     """One connection for a monitor that refreshes: ``with monitoring(s) as m: m.snapshot()``."""
     from ..session import open_session
 
     with open_session(settings, on_event=None, lock=False, log=False) as s:
-        yield Monitor(s)
+        yield Monitor(s, all_databases=all_databases)
 
 
 class Monitor:
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: "Session", *, all_databases: bool = False) -> None:
         self.session = session
+        self.all_databases = all_databases
         self.long_query_s = CheckOptions.from_config(session.settings.checks).long_query
 
     def snapshot(self) -> MonitorSnapshot:
@@ -86,11 +87,12 @@ class Monitor:
         if reader is None:
             return MonitorSnapshot(component, None, self.long_query_s,
                                    note=f"not applicable on {adapter.title}: no other sessions, locks or replicas")
-        return MonitorSnapshot(component, reader.snapshot(), self.long_query_s)
+        return MonitorSnapshot(component, reader.snapshot(), self.long_query_s, all_databases=self.all_databases)
 
 
-def monitor_snapshot(settings: "Settings") -> MonitorSnapshot:
+def monitor_snapshot(settings: "Settings", *, all_databases: bool = False) -> MonitorSnapshot:
     """What ``lockgate monitor --once`` shows: sessions, long queries, lock waits with the blocking
-    tree, and lockgate migrations in progress (from their application_name)."""
-    with monitoring(settings) as m:
+    tree, and lockgate migrations in progress (from their application_name). ``all_databases``:
+    every database's sessions, not only this one's (and the blockers of its)."""
+    with monitoring(settings, all_databases=all_databases) as m:
         return m.snapshot()

@@ -55,16 +55,32 @@ class MigrationProgress:
 
 @dataclass(frozen=True)
 class MonitorSnapshot:
-    """One refresh of the monitor. ``activity`` None: the engine has no sessions to show (``note`` says)."""
+    """One refresh of the monitor. ``activity`` None: the engine has no sessions to show (``note`` says).
+
+    ``all_databases`` False: the sessions of the database lockgate works on, and the sessions
+    elsewhere that block one of them (a shared catalog's lock); True: every session of the server.
+    """
 
     component: str
     activity: ServerActivity | None
     long_query_s: float
     note: str | None = None
+    all_databases: bool = False
 
     @property
     def sessions(self) -> tuple[SessionActivity, ...]:
-        return self.activity.sessions if self.activity is not None else ()
+        every = self.activity.sessions if self.activity is not None else ()
+        if self.all_databases:
+            return every
+        shown = {s.pid for s in every if s.here}
+        by_pid = {s.pid: s for s in every}
+        todo = list(shown)
+        while todo:  # the blockers of shown sessions, wherever they are
+            for b in by_pid[todo.pop()].blocked_by:
+                if b in by_pid and b not in shown:
+                    shown.add(b)
+                    todo.append(b)
+        return tuple(s for s in every if s.pid in shown)
 
     @property
     def active(self) -> tuple[SessionActivity, ...]:
@@ -101,6 +117,7 @@ class MonitorSnapshot:
         a = self.activity
         return {
             "component": self.component, "note": self.note, "long_query_s": self.long_query_s,
+            "all_databases": self.all_databases,
             "taken_at": a.taken_at.isoformat() if a else None,
             "server": None if a is None else {"version": a.version, "connections": a.connections,
                                                "max_connections": a.max_connections},
