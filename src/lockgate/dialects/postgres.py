@@ -172,9 +172,17 @@ class PostgresAdapter:
             grant = f"GRANT USAGE, CREATE ON SCHEMA {quote_ident(schema)} TO {quote_ident(role)};"
         else:
             seq = quote_ident(self.ledger_name + "_history_id_seq")
-            grant = (f"GRANT SELECT, INSERT, UPDATE, DELETE ON {self.ledger}, {self.history} TO {quote_ident(role)};"
+            tables = ", ".join((self.ledger, self.history) + ((self.schema_table,) if self._has_schema_table() else ()))
+            grant = (f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {quote_ident(role)};"
                      f" GRANT USAGE ON SEQUENCE {seq} TO {quote_ident(role)};")
         return LedgerAccessDenied(role, self.ledger_name, said, grant)
+
+    def _has_schema_table(self) -> bool:
+        """Whether the fingerprint table is there (a ledger older than it has none until its next run)."""
+        if self.in_transaction():
+            return True  # an aborted transaction answers nothing; the ledger of a run that got this far has it
+        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.schema_table,)).fetchone()
+        return bool(row and row[0])
 
     def reset_session(self) -> None:
         self.conn.execute(self.reset_sql.encode())  # several statements: one simple-query message

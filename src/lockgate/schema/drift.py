@@ -75,12 +75,12 @@ def drift(adapter: "Adapter") -> Drift:
     reading it (a view's table locked past the 5 s bound) is ``error``, never an exception."""
     try:
         live = describe(adapter)
+        stored = adapter.recorded_schema()  # a role without SELECT on it: not checked, not an error
     except Exception as exc:
         if not adapter.is_driver_error(exc):
             raise
         return Drift(None, "", error=adapter.describe_error(exc))
     text = render(live)
-    stored = adapter.recorded_schema()
     if stored is None:
         return Drift(None, fingerprint(text))
     recorded, description = stored
