@@ -96,9 +96,6 @@ def _age(seconds: float | None) -> str:
     return format_duration(seconds) if seconds is not None else "-"
 
 
-_QUERY_MIN = 40  # a narrow terminal shortens the other columns before the query text
-
-
 def monitor_view(snap: Any) -> Any:
     """The monitor's screen as a rich renderable: header, lockgate migrations, blocking tree,
     long queries, active sessions. Pure: a test renders it to a Console of fixed width."""
@@ -119,8 +116,7 @@ def monitor_view(snap: Any) -> Any:
     if snap.migrations:
         t = Table(title="lockgate migrations", title_justify="left", expand=False)
         for col in ("pid", "version", "attempt", "state", "for", "blocked by", "statement"):
-            t.add_column(col, overflow="fold" if col == "statement" else "ellipsis",
-                         min_width=_QUERY_MIN if col == "statement" else None)
+            t.add_column(col, overflow="fold" if col == "statement" else "ellipsis")
         for m in snap.migrations:
             style = "yellow" if m.state.startswith("waiting") else "green"
             t.add_row(str(m.pid), m.version, str(m.attempt or "-"), Text(m.state, style=style), _age(m.for_s),
@@ -144,8 +140,7 @@ def monitor_view(snap: Any) -> Any:
         parts.append(tree)
     sessions = Table(title=f"active sessions (long: over {_age(snap.long_query_s)})", title_justify="left")
     for col in ("pid", "user", "application", "state", "query", "xact", "wait", "query text"):
-        sessions.add_column(col, overflow="fold" if col == "query text" else "ellipsis",
-                            min_width=_QUERY_MIN if col == "query text" else None)
+        sessions.add_column(col, overflow="fold" if col == "query text" else "ellipsis")
     long = {s.pid for s in snap.long_queries}
     for s in snap.active:
         wait = f"{s.wait_event_type}:{s.wait_event}" if s.wait_event_type else "-"
