@@ -55,7 +55,8 @@ def test_a_typo_in_ledger_table_does_not_run_the_seed_twice(project: Project) ->
         lockgate.up(p.settings(ledger_table="schema_migration"))
     assert info.value.ledgers == ("schema_migrations",)
     assert 'set ledger_table = "schema_migrations"' in info.value.hint
-    assert "schema_migrations_history, users; schema_migrations is a lockgate ledger)" in info.value.message
+    assert ("schema_migrations_history, schema_migrations_schema, users; schema_migrations is a lockgate ledger)"
+            in info.value.message)
     assert p.query("SELECT count(*) FROM plans") == [(1,)]
     assert "schema_migration" not in p.tables()
 

@@ -49,7 +49,7 @@ def test_an_up_run_logs_its_plan_each_start_and_finish_then_nothing_to_do(projec
     assert [(r["event"], r.get("version")) for r in records if r["event"] not in ("lint_skipped", "target")] == [
         ("migration_pre_checks", None), ("run_plan", None), ("migration_start", "0001_a"),
         ("migration_finish", "0001_a"), ("migration_start", "0002_b"), ("migration_finish", "0002_b"),
-        ("post_checks", None)]
+        ("post_checks", None), ("schema_recorded", None)]  # the drift fingerprint (lockgate.schema.drift)
     [checks] = only(records, "migration_pre_checks")
     assert (checks["level"], checks["status"], checks["command"]) == ("info", "pass", "up")
     [plan] = only(records, "run_plan")
