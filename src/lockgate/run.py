@@ -77,6 +77,7 @@ class Run:
     runner: Runner
     guard: LockGuard | None = None
     rows: list[LedgerRow] = field(default_factory=list)
+    found: list[LedgerRow] | None = None  # the ledger as read_ledger found it; None: no ledger table
     recovered: list[str] = field(default_factory=list)
     plans: list[Planned] = field(default_factory=list)
     results: list[StepResult] = field(default_factory=list)
@@ -116,8 +117,8 @@ RunStep = Callable[[Run], None]
 # -- steps of up ----------------------------------------------------------------------
 def read_ledger(run: Run) -> None:
     """Read the ledger; while it is missing or empty, refuse another tool's table and a database
-    that already holds tables; then create (or complete) it, not in a dry run."""
-    from .ledger_setup import create_ledger, refuse_non_empty
+    that already holds tables (:func:`create_ledger` creates it once every check has passed)."""
+    from .ledger_setup import refuse_non_empty
 
     s = run.session
     rows = s.adapter.read_ledger()
@@ -125,9 +126,16 @@ def read_ledger(run: Run) -> None:
         _refuse_unadopted_foreign_ledger(s)
         allow = s.settings.allow_non_empty if run.options.allow_non_empty is None else run.options.allow_non_empty
         refuse_non_empty(s.adapter, s.settings.ledger_table, rows, allow=allow)
-    if not (run.options.dry_run or run.options.rehearse):
-        create_ledger(s.adapter, rows, s.emit)
+    run.found = rows
     run.rows = rows or []
+
+
+def create_ledger(run: Run) -> None:
+    """Create (or complete) the ledger: the last step before the first change, so that every
+    refusal of the steps before it leaves the database as it was."""
+    from .ledger_setup import create_ledger as create
+
+    create(run.session.adapter, run.found, run.session.emit)
 
 
 def check_checksums(run: Run) -> None:
@@ -368,6 +376,47 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
         raise ConfigError(f"--steps must be 1 or more, not {options.steps}.")
     migrations = discover(settings.migrations_dir)
     steps = tuple(before) if before is not None else (UP_STEPS if up else DOWN_STEPS)
+    fresh = _absent_sqlite_files(settings)
+    try:
+        return _execute(settings, options, migrations, steps, on_event=on_event, apply=apply, after=after)
+    except BaseException:
+        for path in fresh:  # a refused first run on a new SQLite database leaves no file behind
+            if path.exists() and _only_lockgate_tables(path):
+                path.unlink()
+            for extra in (path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm",
+                                                                             ".lockgate-lock")):
+                extra.unlink(missing_ok=True)
+        raise
+
+
+def _absent_sqlite_files(settings: Settings) -> list[Path]:
+    try:
+        url = settings.database_url
+    except ConfigError:
+        return []
+    if url.engine != "sqlite" or str(url.sqlite_path) == ":memory:" or url.sqlite_path.exists():
+        return []
+    return [url.sqlite_path]
+
+
+def _only_lockgate_tables(path: Path) -> bool:
+    """True when the file holds nothing but lockgate's own tables, all empty: the run that created
+    it was refused before it ran anything (a failed migration leaves its history row, and stays)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            names = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            ours = all(n.endswith(("_history", "_schema")) or n + "_history" in names for n in names)
+            empty = ours and not any(conn.execute(f'SELECT 1 FROM "{n}" LIMIT 1').fetchone() for n in names)
+    except sqlite3.Error:
+        return False
+    return ours and empty
+
+
+def _execute(settings: Settings, options: RunOptions, migrations: list[Migration], steps: tuple[RunStep, ...], *,
+             on_event: EventCallback | None, apply: RunStep | None, after: Sequence[RunStep]) -> RunReport:
+    up = options.direction is Direction.UP
     with open_session(settings, on_event=on_event, lock=not options.dry_run, lock_wait=options.lock_wait) as s:
         guard = _guard(s, options)
         try:
@@ -388,6 +437,8 @@ def execute(settings: Settings, options: RunOptions, *, on_event: EventCallback 
 
                 rehearse_up(run)  # everything it ran is rolled back: nothing to check after it
                 return run.report()
+            if up:
+                create_ledger(run)
             (apply or (apply_up if up else apply_down))(run)
             for step in after:
                 step(run)

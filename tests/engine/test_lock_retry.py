@@ -8,6 +8,7 @@ Each blocker is a real second connection; the tests wait on what the server show
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import psycopg
@@ -214,7 +215,17 @@ def test_a_lock_timeout_directive_on_sqlite_is_refused(sqlite_project: Project) 
     p.add("0001_t", "-- lockgate:lock-timeout 3s\nCREATE TABLE t (id INTEGER);")
     line = one_line_error(p.cli("up", check=2), 2)
     assert "0001_t.up.sql" in line and "lock-timeout" in line
-    assert "t" not in p.tables()
+    # Nothing changed: not even the database file (or its lock file) was left behind.
+    db = Path(p.url.split("sqlite:///", 1)[1])
+    assert not db.exists() and not db.with_name(db.name + ".lockgate-lock").exists()
+
+
+def test_a_refused_first_run_leaves_no_ledger_on_postgresql(pg_project: Project) -> None:
+    # Every check runs before the ledger is created: a refusal on a fresh database leaves it empty.
+    p = pg_project
+    p.add("0001_t", "-- lockgate:lock-timeout 1 parsec\nCREATE TABLE t (id int);")
+    one_line_error(p.cli("up", check=2), 2)
+    assert p.tables() == set()
 
 
 def test_the_failing_statement_is_found_from_one_execution(accounts: Project) -> None:
