@@ -85,9 +85,11 @@ class Ledger:
                    duration, outcome, _redacted(error), self.ctx.os_user, self.ctx.host, __version__, _redacted(note)))
 
     def history_op_server_timed(self, ident: str, direction: Direction, *, checksum: str | None, outcome: str,
-                                note: str | None = None) -> Op:
-        """A history row timed by the server, for the end of a batch: from the batch's arrival to now."""
-        start, now = self.a.batch_start_sql, self.a.now_sql
+                                note: str | None = None, earlier_ms: float = 0.0) -> Op:
+        """A history row timed by the server, for the end of a batch: from the batch's arrival to now,
+        plus ``earlier_ms`` the process spent on this migration before it (retried attempts)."""
+        now = self.a.now_sql
+        start = f"({self.a.batch_start_sql} - {float(earlier_ms)!r} * interval '1 millisecond')"
         return Op(f"INSERT INTO {self.a.history} {self._HISTORY_COLUMNS} VALUES (?, ?, ?, ?, {start}, {now},"
                   f" EXTRACT(EPOCH FROM ({now} - {start})) * 1000, ?, NULL, ?, ?, ?, ?)",
                   (self.ctx.run_id, ident, direction.value, checksum, outcome, self.ctx.os_user, self.ctx.host,

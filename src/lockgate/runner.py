@@ -98,7 +98,7 @@ class Runner:
             if step.file.no_transaction:
                 self._run_outside_transaction(step, started, tracker)
             elif self.a.batch_transactions:
-                self._attempts(tracker, lambda sql: self._run_batched(step, sql))
+                self._attempts(tracker, lambda sql: self._run_batched(step, sql, t0))
             else:
                 self._attempts(tracker, lambda sql: self._run_in_transaction(step, started, sql))
         except MigrationFailed as failure:
@@ -168,8 +168,10 @@ class Runner:
         finally:
             self.a.reset_session()
 
-    def _run_batched(self, step: _Step, settings: str = "") -> None:
+    def _run_batched(self, step: _Step, settings: str = "", t0: float | None = None) -> None:
         text = step.file.text
+        # Earlier attempts (lock retries and their pauses) belong to the migration's time too.
+        earlier_ms = (time.perf_counter() - t0) * 1000 if t0 is not None else 0.0
         # The attempt's SET LOCALs go on the BEGIN line: the file's line numbers stay its own.
         head = "BEGIN;" + (f" {settings};" if settings else "") + "\n"
         # The reset before the ledger writes: a `SET search_path` or `SET ROLE` in the file
@@ -178,7 +180,7 @@ class Runner:
         batch = (head + text + f"\n;\n{self.a.reset_sql};\n" + self.ledger.inline(self._ledger_op(step)) + ";\n"
                  + self.ledger.inline(self.ledger.history_op_server_timed(
                      step.migration.ident, step.direction, checksum=step.migration.checksum, outcome=step.outcome,
-                     note=step.note)) + ";\nCOMMIT")
+                     note=step.note, earlier_ms=earlier_ms)) + ";\nCOMMIT")
         try:
             self.a.execute_script(batch)
         except BaseException as exc:

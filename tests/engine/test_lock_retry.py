@@ -92,6 +92,9 @@ def test_a_blocked_alter_is_retried_and_lands_once_the_blocker_ends(accounts: Pr
     finish = _events(p, "migration_finish")[-1]
     assert finish["attempts"] >= 2 and finish["lock_wait_ms"] > 0
     assert "attempts" in err and "waiting for locks" in err  # the run summary
+    # The history row's time covers the retried attempts, not only the one that committed.
+    [row] = [h for h in lockgate.history(p.settings()) if h.version == "0002_add_note" and h.outcome == "applied"]
+    assert row.duration_ms is not None and row.duration_ms >= finish["lock_wait_ms"]
 
 
 def test_a_blocker_that_never_ends_stops_the_run_within_the_bound_with_nothing_applied(
