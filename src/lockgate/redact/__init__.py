@@ -10,7 +10,7 @@ columns (``ledger.py``), and every exception's message (``errors.py``). Its rule
   '…'``) becomes ``'***'``, in any quoting (``E'…'``, ``U&'…'``, ``$$…$$``); a literal
   that is a connection string keeps all but its password (:mod:`.sql`, by
   PostgreSQL's lexer);
-* text: a URL's password (``postgresql://app:***@db/shop``) and libpq's
+* text: a URL's password (``scheme://user:***@host/db``) and libpq's
   ``password=***`` (:mod:`.text`);
 * mappings: a value under a secret-looking key (password, secret, token, key,
   connectionString, DATABASE_URL, ...) becomes ``[REDACTED]``;
